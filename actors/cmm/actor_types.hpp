@@ -1,0 +1,139 @@
+#pragma once
+
+// The one header with the project's CAF types: atoms, the typed actor
+// interfaces, the message types with their `inspect` overloads, and their
+// type IDs. Everything that crosses an actor boundary is declared here.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/load_callback.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/timespan.hpp>
+#include <caf/type_id.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "cmm/model_entry.hpp"
+#include "cmm/model_spec.hpp"
+#include "cmm/tensor.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(cmm, caf::first_custom_type_id)
+
+  CAF_ADD_ATOM(cmm, cmm, acquire_atom, "acquire")
+  CAF_ADD_ATOM(cmm, cmm, release_atom, "release")
+  CAF_ADD_ATOM(cmm, cmm, unload_atom, "unload")
+  CAF_ADD_ATOM(cmm, cmm, unload_all_atom, "unloadall")
+  CAF_ADD_ATOM(cmm, cmm, cleanup_atom, "cleanup")
+  CAF_ADD_ATOM(cmm, cmm, is_loaded_atom, "isloaded")
+  CAF_ADD_ATOM(cmm, cmm, list_atom, "list")
+  CAF_ADD_ATOM(cmm, cmm, info_atom, "info")
+  CAF_ADD_ATOM(cmm, cmm, reset_atom, "reset")
+  CAF_ADD_ATOM(cmm, cmm, infer_atom, "infer")
+  CAF_ADD_ATOM(cmm, cmm, load_atom, "load")
+  CAF_ADD_ATOM(cmm, cmm, free_atom, "free")
+  CAF_ADD_ATOM(cmm, cmm, idle_atom, "idle")
+
+namespace cmm {
+
+/// What a model actor reports after a successful load.
+struct load_report {
+  uint64_t bytes = 0;
+  std::string precision;
+  caf::timespan load_time{0};
+};
+
+/// One loaded model: loads it through the backend on request, serves
+/// inference, and frees it on `free_atom` (answering the bytes freed). After
+/// that it answers inference with `model_unloaded` until the supervisor lets
+/// it go. Blocking work happens only here, so production spawns it detached.
+using model_actor = caf::typed_actor<
+  caf::replies_to<infer_atom, std::vector<tensor>>::with<std::vector<tensor>>,
+  caf::replies_to<load_atom>::with<load_report>,
+  caf::replies_to<free_atom>::with<uint64_t>>;
+
+/// What an acquire returns: the right to use one model until released. The
+/// supervisor counts a reference per lease and takes it back on an explicit
+/// `release`, when the holder actor goes down, or when a `scoped_lease`
+/// wrapping it is destroyed.
+struct lease {
+  uint64_t id = 0;
+  /// The entry's name: its catalog id, else its path.
+  std::string name;
+  /// Where inference requests go.
+  model_actor model;
+};
+
+/// The supervisor: one per actor system, owner of every entry. Acquire takes
+/// an optional holder actor whose death returns the lease; an invalid handle
+/// makes the sender the holder. Release answers the model's remaining refs.
+using supervisor_actor = caf::typed_actor<
+  caf::replies_to<acquire_atom, model_spec, caf::actor>::with<lease>,
+  caf::replies_to<release_atom, uint64_t>::with<uint32_t>,
+  caf::replies_to<unload_atom, std::string, bool>::with<bool>,
+  caf::replies_to<unload_all_atom, bool>::with<uint32_t>,
+  caf::replies_to<cleanup_atom>::with<std::vector<std::string>>,
+  caf::replies_to<is_loaded_atom, std::string>::with<bool>,
+  caf::replies_to<list_atom>::with<std::vector<model_info>>,
+  caf::replies_to<info_atom, std::string>::with<model_info>,
+  caf::replies_to<reset_atom, std::string>::with<bool>,
+  caf::reacts_to<idle_atom, std::string, uint64_t>>;
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, model_spec& x) {
+  return f(caf::meta::type_name("cmm::model_spec"), x.id, x.path, x.type,
+           x.device, x.dtype);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, load_report& x) {
+  return f(caf::meta::type_name("cmm::load_report"), x.bytes, x.precision,
+           x.load_time);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease& x) {
+  return f(caf::meta::type_name("cmm::lease"), x.id, x.name, x.model);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, model_info& x) {
+  return f(caf::meta::type_name("cmm::model_info"), x.name, x.id, x.path,
+           x.type, x.device, x.dtype, x.state, x.refs, x.idle_seconds,
+           x.bytes, x.load_seconds, x.load_count, x.last_error);
+}
+
+/// Tensors travel as dtype, shape and raw bytes: CAF 0.17's serializer
+/// corrupts special floats, a byte block does not.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tensor& x) {
+  auto type = static_cast<uint8_t>(x.type);
+  std::vector<uint8_t> payload;
+  if constexpr (Inspector::reads_state) {
+    if (x.bytes)
+      payload = *x.bytes;
+  }
+  auto restore = caf::meta::load_callback([&]() -> caf::error {
+    x.type = static_cast<dtype>(type);
+    x.bytes = std::make_shared<const std::vector<uint8_t>>(std::move(payload));
+    return caf::none;
+  });
+  return f(caf::meta::type_name("cmm::tensor"), type, x.shape, payload,
+           restore);
+}
+
+} // namespace cmm
+
+CAF_ADD_TYPE_ID(cmm, (cmm::model_spec))
+CAF_ADD_TYPE_ID(cmm, (cmm::load_report))
+CAF_ADD_TYPE_ID(cmm, (cmm::lease))
+CAF_ADD_TYPE_ID(cmm, (cmm::model_info))
+CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::model_info>) )
+CAF_ADD_TYPE_ID(cmm, (cmm::tensor))
+CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::tensor>) )
+CAF_ADD_TYPE_ID(cmm, (std::vector<std::string>) )
+CAF_ADD_TYPE_ID(cmm, (cmm::model_actor))
+CAF_ADD_TYPE_ID(cmm, (cmm::supervisor_actor))
+
+CAF_END_TYPE_ID_BLOCK(cmm)

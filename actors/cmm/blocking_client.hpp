@@ -1,0 +1,76 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+#include "cmm/actor_types.hpp"
+#include "cmm/manager_error.hpp"
+#include "cmm/scoped_lease.hpp"
+
+namespace cmm {
+
+/// The model manager for code that is not an actor: each call blocks until
+/// the supervisor answers and throws `manager_error` on failure. Method
+/// names follow the seed's Python API. Safe to share between threads. The
+/// client holds its leases through a small actor of its own, so destroying
+/// the client returns every lease it still holds.
+class blocking_client {
+public:
+  /// Uses the supervisor registered in `sys` (see `model_manager`).
+  explicit blocking_client(caf::actor_system& sys,
+                           caf::timespan timeout = std::chrono::minutes{5});
+
+  blocking_client(caf::actor_system& sys, supervisor_actor supervisor,
+                  caf::timespan timeout = std::chrono::minutes{5});
+
+  blocking_client(const blocking_client&) = delete;
+  blocking_client& operator=(const blocking_client&) = delete;
+
+  ~blocking_client();
+
+  /// Acquires a model by path and type (seed: `load_model`), loading it on
+  /// first use. An empty device means the manager's default.
+  scoped_lease load_model(const std::string& path, const std::string& type,
+                          const std::string& device = {});
+
+  /// Acquires a model by catalog id or by a full spec.
+  scoped_lease acquire(const model_spec& spec);
+
+  /// Returns a lease now (seed: `release_model`); answers the refs left.
+  uint32_t release_model(scoped_lease& held);
+
+  /// Runs the leased model.
+  std::vector<tensor> infer(const lease& held, std::vector<tensor> inputs);
+
+  bool unload_model(const std::string& name, bool force = false);
+
+  std::vector<std::string> cleanup_idle_models();
+
+  uint32_t unload_all(bool force = false);
+
+  bool is_model_loaded(const std::string& name);
+
+  std::vector<model_info> get_cached_models();
+
+  /// Info on a model by name (catalog id or path); none for an unknown one.
+  std::optional<model_info> get_model_info(const std::string& name);
+
+  /// Clears a failed model's failure record so the next acquire loads it.
+  bool reset_model(const std::string& name);
+
+private:
+  template <class T, class Handle, class... Ts>
+  T call(const Handle& dest, Ts&&... xs);
+
+  caf::actor_system& sys_;
+  supervisor_actor supervisor_;
+  caf::timespan timeout_;
+  caf::actor holder_;
+};
+
+} // namespace cmm

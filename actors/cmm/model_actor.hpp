@@ -1,0 +1,31 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cmm/actor_types.hpp"
+#include "cmm/backend.hpp"
+
+namespace cmm {
+
+/// State of one model actor: the backend it loads with, what to load, and
+/// the model once loaded. Destroying it frees the model, which is how a
+/// model actor killed at shutdown still returns its memory.
+struct model_actor_state {
+  backend_ptr model_backend;
+  load_request request;
+  std::string entry_name;
+  std::unique_ptr<loaded_model> model;
+
+  ~model_actor_state();
+
+  static inline const char* name = "cmm.model";
+};
+
+/// Behaviour of the model actor for the entry `entry_name`.
+model_actor::behavior_type
+model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
+                 backend_ptr model_backend, load_request request,
+                 std::string entry_name);
+
+} // namespace cmm

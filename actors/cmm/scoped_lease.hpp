@@ -1,0 +1,44 @@
+#pragma once
+
+#include "cmm/actor_types.hpp"
+
+namespace cmm {
+
+/// Owns a lease and releases it when destroyed (asynchronously: the
+/// destructor never blocks). Movable, not copyable.
+class scoped_lease {
+public:
+  scoped_lease() = default;
+
+  scoped_lease(supervisor_actor supervisor, lease granted);
+
+  scoped_lease(scoped_lease&& other) noexcept;
+
+  scoped_lease& operator=(scoped_lease&& other) noexcept;
+
+  ~scoped_lease();
+
+  explicit operator bool() const noexcept {
+    return granted_.id != 0;
+  }
+
+  const lease& get() const noexcept {
+    return granted_;
+  }
+
+  const model_actor& model() const noexcept {
+    return granted_.model;
+  }
+
+  /// Releases the lease now.
+  void reset();
+
+  /// Gives up ownership without releasing, e.g. after an explicit release.
+  lease dismiss() noexcept;
+
+private:
+  supervisor_actor supervisor_;
+  lease granted_;
+};
+
+} // namespace cmm

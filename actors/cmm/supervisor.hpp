@@ -1,0 +1,19 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include "cmm/actor_types.hpp"
+#include "cmm/backend.hpp"
+#include "cmm/manager_config.hpp"
+
+namespace cmm {
+
+/// Spawns the supervisor: the one actor that owns every model entry, its
+/// state, references, holders, timers and waiting acquirers. Everything it
+/// decides is delegated to core's pure functions; it never blocks. The
+/// supervisor links to its model actors, so its exit takes them (and their
+/// memory) along.
+supervisor_actor spawn_supervisor(caf::actor_system& sys, manager_config cfg,
+                                  backend_ptr model_backend);
+
+} // namespace cmm

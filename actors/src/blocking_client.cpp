@@ -1,0 +1,119 @@
+#include "cmm/blocking_client.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "cmm/error.hpp"
+#include "cmm/model_manager.hpp"
+
+namespace cmm {
+
+manager_error::manager_error(failure reason)
+  : std::runtime_error(to_string(reason)), reason_(std::move(reason)) {
+  // nop
+}
+
+namespace {
+
+caf::behavior lease_holder() {
+  // Does nothing: its lifetime is what the supervisor watches.
+  return {[](caf::ok_atom) {}};
+}
+
+} // namespace
+
+blocking_client::blocking_client(caf::actor_system& sys, caf::timespan timeout)
+  : blocking_client(sys, find_supervisor(sys), timeout) {
+  // nop
+}
+
+blocking_client::blocking_client(caf::actor_system& sys,
+                                 supervisor_actor supervisor,
+                                 caf::timespan timeout)
+  : sys_(sys), supervisor_(std::move(supervisor)), timeout_(timeout) {
+  if (!supervisor_)
+    throw manager_error({errc::manager_unavailable,
+                         "no model manager runs in this actor system"});
+  holder_ = sys.spawn(lease_holder);
+}
+
+blocking_client::~blocking_client() {
+  caf::anon_send_exit(holder_, caf::exit_reason::user_shutdown);
+}
+
+template <class T, class Handle, class... Ts>
+T blocking_client::call(const Handle& dest, Ts&&... xs) {
+  caf::scoped_actor self{sys_};
+  std::optional<T> out;
+  caf::error err;
+  self->request(dest, timeout_, std::forward<Ts>(xs)...)
+    .receive([&](T& x) { out = std::move(x); },
+             [&](caf::error& x) { err = std::move(x); });
+  if (err)
+    throw manager_error(to_failure(err));
+  return std::move(*out);
+}
+
+scoped_lease blocking_client::load_model(const std::string& path,
+                                         const std::string& type,
+                                         const std::string& device) {
+  return acquire(model_spec::by_path(path, type, device));
+}
+
+scoped_lease blocking_client::acquire(const model_spec& spec) {
+  auto granted = call<lease>(supervisor_, acquire_atom_v, spec, holder_);
+  return scoped_lease{supervisor_, std::move(granted)};
+}
+
+uint32_t blocking_client::release_model(scoped_lease& held) {
+  auto id = held.get().id;
+  auto refs = call<uint32_t>(supervisor_, release_atom_v, id);
+  held.dismiss();
+  return refs;
+}
+
+std::vector<tensor> blocking_client::infer(const lease& held,
+                                           std::vector<tensor> inputs) {
+  return call<std::vector<tensor>>(held.model, infer_atom_v,
+                                   std::move(inputs));
+}
+
+bool blocking_client::unload_model(const std::string& name, bool force) {
+  return call<bool>(supervisor_, unload_atom_v, name, force);
+}
+
+std::vector<std::string> blocking_client::cleanup_idle_models() {
+  return call<std::vector<std::string>>(supervisor_, cleanup_atom_v);
+}
+
+uint32_t blocking_client::unload_all(bool force) {
+  return call<uint32_t>(supervisor_, unload_all_atom_v, force);
+}
+
+bool blocking_client::is_model_loaded(const std::string& name) {
+  return call<bool>(supervisor_, is_loaded_atom_v, name);
+}
+
+std::vector<model_info> blocking_client::get_cached_models() {
+  return call<std::vector<model_info>>(supervisor_, list_atom_v);
+}
+
+std::optional<model_info>
+blocking_client::get_model_info(const std::string& name) {
+  try {
+    return call<model_info>(supervisor_, info_atom_v, name);
+  } catch (const manager_error& err) {
+    if (err.code() == errc::unknown_model)
+      return std::nullopt;
+    throw;
+  }
+}
+
+bool blocking_client::reset_model(const std::string& name) {
+  return call<bool>(supervisor_, reset_atom_v, name);
+}
+
+} // namespace cmm

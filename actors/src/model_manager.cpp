@@ -1,0 +1,37 @@
+#include "cmm/model_manager.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_registry.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+
+#include "cmm/supervisor.hpp"
+
+namespace cmm {
+
+namespace {
+
+caf::atom_value registry_key() {
+  return caf::atom("cmm.sup");
+}
+
+} // namespace
+
+model_manager::model_manager(caf::actor_system& sys, manager_config cfg,
+                             backend_ptr model_backend)
+  : sys_(sys) {
+  supervisor_ = spawn_supervisor(sys, std::move(cfg), std::move(model_backend));
+  sys.registry().put(registry_key(), supervisor_);
+}
+
+model_manager::~model_manager() {
+  sys_.registry().erase(registry_key());
+  caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
+}
+
+supervisor_actor find_supervisor(caf::actor_system& sys) {
+  return caf::actor_cast<supervisor_actor>(sys.registry().get(registry_key()));
+}
+
+} // namespace cmm

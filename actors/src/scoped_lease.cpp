@@ -1,0 +1,45 @@
+#include "cmm/scoped_lease.hpp"
+
+#include <utility>
+
+#include <caf/send.hpp>
+
+namespace cmm {
+
+scoped_lease::scoped_lease(supervisor_actor supervisor, lease granted)
+  : supervisor_(std::move(supervisor)), granted_(std::move(granted)) {
+  // nop
+}
+
+scoped_lease::scoped_lease(scoped_lease&& other) noexcept
+  : supervisor_(std::move(other.supervisor_)),
+    granted_(other.dismiss()) {
+  // nop
+}
+
+scoped_lease& scoped_lease::operator=(scoped_lease&& other) noexcept {
+  if (this != &other) {
+    reset();
+    supervisor_ = std::move(other.supervisor_);
+    granted_ = other.dismiss();
+  }
+  return *this;
+}
+
+scoped_lease::~scoped_lease() {
+  reset();
+}
+
+void scoped_lease::reset() {
+  if (granted_.id != 0 && supervisor_)
+    caf::anon_send(supervisor_, release_atom_v, granted_.id);
+  dismiss();
+}
+
+lease scoped_lease::dismiss() noexcept {
+  auto result = std::move(granted_);
+  granted_ = lease{};
+  return result;
+}
+
+} // namespace cmm

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cmm/device.hpp"
+#include "cmm/dtype.hpp"
+#include "cmm/result.hpp"
+#include "cmm/tensor.hpp"
+
+namespace cmm {
+
+/// What a backend needs to load one model.
+struct load_request {
+  std::string path;
+  device target;
+  dtype precision = dtype::bf16;
+};
+
+/// One model resident in memory. Destroying it frees the model's memory
+/// (and, on CUDA, returns the allocator's cached blocks to the device).
+/// Not thread-safe: its model actor is its only user.
+class loaded_model {
+public:
+  virtual ~loaded_model();
+
+  /// Runs the model. Floating inputs are cast to the model's precision,
+  /// integer and bool inputs pass unchanged. Bad inputs yield `bad_input`;
+  /// the model stays usable.
+  virtual result<std::vector<tensor>> infer(const std::vector<tensor>& inputs)
+    = 0;
+
+  /// Bytes of parameters and buffers.
+  virtual uint64_t bytes() const = 0;
+
+  /// The precision the model runs in, e.g. `bf16`, or a description such as
+  /// `as saved (fp32+fp16)` when the file was loaded without a cast.
+  virtual std::string precision() const = 0;
+};
+
+/// How models of one format are loaded. `load` blocks and runs on the model
+/// actor's own thread; `check` is cheap and runs in the supervisor.
+class backend {
+public:
+  virtual ~backend();
+
+  /// Rejects requests this backend can never serve (an unknown or absent
+  /// device) before a model actor is spawned for them.
+  virtual std::optional<failure> check(const load_request& req) const = 0;
+
+  /// Loads the model, classifying failures: `model_not_found`,
+  /// `invalid_model_file`, `out_of_memory`, `load_failed`.
+  virtual result<std::unique_ptr<loaded_model>> load(const load_request& req)
+    = 0;
+};
+
+using backend_ptr = std::shared_ptr<backend>;
+
+} // namespace cmm

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cmm/backend.hpp"
+
+namespace cmm {
+
+/// A backend that hands each request to the first backend whose path prefix
+/// matches, else to the fallback (e.g. `sim://` to the simulated backend and
+/// everything else to TorchScript).
+class backend_router : public backend {
+public:
+  explicit backend_router(backend_ptr fallback);
+
+  void add(std::string path_prefix, backend_ptr handler);
+
+  std::optional<failure> check(const load_request& req) const override;
+
+  result<std::unique_ptr<loaded_model>> load(const load_request& req) override;
+
+private:
+  backend& select(const std::string& path) const;
+
+  std::vector<std::pair<std::string, backend_ptr>> routes_;
+  backend_ptr fallback_;
+};
+
+} // namespace cmm

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cmm {
+
+/// Element types of tensors that cross the manager. `bf16`, `f16` and `f32`
+/// are also the precisions a model can be loaded in.
+enum class dtype : uint8_t {
+  f32,
+  f16,
+  bf16,
+  i64,
+  i32,
+  u8,
+  boolean,
+};
+
+/// Short name: `fp32`, `fp16`, `bf16`, `int64`, `int32`, `uint8`, `bool`.
+const char* to_string(dtype x);
+
+/// Parses any short name above plus the common aliases (`float32`,
+/// `bfloat16`, `half`, `long`, ...).
+std::optional<dtype> parse_dtype(std::string_view str);
+
+/// Parses a model precision: only `bf16`, `fp16` and `fp32` (and aliases).
+std::optional<dtype> parse_model_dtype(std::string_view str);
+
+size_t element_size(dtype x);
+
+bool is_floating(dtype x);
+
+} // namespace cmm

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <optional>
+
+#include "cmm/failure.hpp"
+
+namespace cmm {
+
+/// The life of one model entry:
+/// `absent -> loading -> ready -> unloading -> absent`, and
+/// `loading -> failed -> loading` (a retry) or `failed -> absent` (a reset).
+enum class entry_state {
+  absent,
+  loading,
+  ready,
+  unloading,
+  failed,
+};
+
+const char* to_string(entry_state x);
+
+/// Whether the state machine allows moving from `from` to `to`.
+bool is_legal_transition(entry_state from, entry_state to);
+
+/// Returns a failure naming both states when the transition is illegal.
+std::optional<failure> check_transition(entry_state from, entry_state to);
+
+} // namespace cmm

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace cmm {
+
+/// Every error the model manager reports, in core and across actor
+/// boundaries. The numeric values travel on the wire: append, never reorder.
+enum class errc : uint8_t {
+  none = 0,
+  unknown_type,
+  invalid_device,
+  device_unavailable,
+  invalid_dtype,
+  invalid_spec,
+  unknown_model,
+  model_not_found,
+  invalid_model_file,
+  out_of_memory,
+  load_failed,
+  unknown_lease,
+  model_unloaded,
+  bad_input,
+  inference_failed,
+  placement_conflict,
+  not_permitted,
+  shutting_down,
+  timeout,
+  manager_unavailable,
+};
+
+/// Returns the enumerator's name, e.g. `"model_not_found"`.
+const char* to_string(errc x);
+
+} // namespace cmm

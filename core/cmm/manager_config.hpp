@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cmm/catalog.hpp"
+#include "cmm/clock.hpp"
+#include "cmm/failure_record.hpp"
+
+namespace cmm {
+
+/// Everything the supervisor needs to know, independent of how it was read
+/// (CAF config file, flags, or code).
+struct manager_config {
+  /// Device for requests that name none. `cpu` by default: asking for CUDA
+  /// must be explicit, since a missing GPU is an error, never a fall-back.
+  std::string default_device = "cpu";
+  duration idle_timeout = std::chrono::seconds{300};
+  /// Precision models are loaded in unless a request or entry says otherwise.
+  std::string dtype = "bf16";
+  std::vector<std::string> allowed_types = {"base", "custom_voice",
+                                            "voice_design"};
+  /// libtorch's intra-op threads; 0 keeps libtorch's default.
+  int intra_op_threads = 0;
+  catalog models;
+  retry_policy retry;
+  /// Model actors get their own thread. Tests turn this off to run model
+  /// actors under CAF's deterministic scheduler.
+  bool detached_models = true;
+};
+
+} // namespace cmm

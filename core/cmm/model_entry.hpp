@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cmm/clock.hpp"
+#include "cmm/entry_state.hpp"
+#include "cmm/failure_record.hpp"
+#include "cmm/model_spec.hpp"
+
+namespace cmm {
+
+/// The supervisor's bookkeeping for one model: what it is, its state, who
+/// uses it and what it costs. Plain data; only `move_to` guards the state
+/// machine.
+struct model_entry {
+  resolved_spec spec;
+  entry_state state = entry_state::absent;
+  uint32_t refs = 0;
+  uint64_t bytes = 0;
+  /// As reported by the backend, e.g. `bf16` or `as saved (fp32+fp16)`.
+  std::string precision;
+  duration load_time{0};
+  /// Load attempts, failed ones included.
+  uint32_t load_count = 0;
+  time_point last_access;
+  /// Bumped by every load; idle timers carry it, so a timer armed for an
+  /// earlier instance does nothing.
+  uint64_t instance = 0;
+  bool idle_timer_armed = false;
+  std::optional<failure_record> last_failure;
+
+  /// Moves to `next`, or returns why that transition is illegal.
+  std::optional<failure> move_to(entry_state next);
+};
+
+/// What `info` and `list` report about one entry.
+struct model_info {
+  std::string name;
+  std::string id;
+  std::string path;
+  std::string type;
+  std::string device;
+  std::string dtype;
+  std::string state;
+  uint32_t refs = 0;
+  double idle_seconds = 0;
+  uint64_t bytes = 0;
+  double load_seconds = 0;
+  uint32_t load_count = 0;
+  std::string last_error;
+};
+
+model_info describe(const model_entry& entry, time_point now);
+
+} // namespace cmm

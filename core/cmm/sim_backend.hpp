@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "cmm/backend.hpp"
+
+namespace cmm {
+
+/// A backend that pretends to load models, for tests and benchmarks. A path
+/// describes the model it simulates:
+///
+///   sim://NAME?bytes=N&load_ms=M&infer_ms=K&fail=KIND&fail_times=T
+///
+/// `fail` is one of `not_found`, `corrupt`, `oom`, `other`; with
+/// `fail_times` the first T loads fail and later ones succeed. Simulated
+/// models echo their inputs (floating ones cast to the model precision) and
+/// reject an empty input list as `bad_input`. Accepts devices `cpu` and
+/// `sim:N`. Thread-safe: model actors load concurrently. Create it with
+/// `std::make_shared`: its models keep it alive.
+class sim_backend : public backend,
+                    public std::enable_shared_from_this<sim_backend> {
+public:
+  std::optional<failure> check(const load_request& req) const override;
+
+  result<std::unique_ptr<loaded_model>> load(const load_request& req) override;
+
+  /// Load attempts for a path so far.
+  uint32_t loads(const std::string& path) const;
+
+  /// Load attempts for every path so far.
+  uint32_t total_loads() const;
+
+  /// Simulated models currently alive.
+  uint32_t resident() const;
+
+  /// Bytes of simulated models currently alive.
+  uint64_t resident_bytes() const;
+
+private:
+  friend class sim_model;
+
+  void on_model_destroyed(uint64_t bytes);
+
+  mutable std::mutex mtx_;
+  std::map<std::string, uint32_t> loads_;
+  uint32_t total_loads_ = 0;
+  uint32_t resident_ = 0;
+  uint64_t resident_bytes_ = 0;
+};
+
+} // namespace cmm

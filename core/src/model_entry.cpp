@@ -1,0 +1,34 @@
+#include "cmm/model_entry.hpp"
+
+namespace cmm {
+
+std::optional<failure> model_entry::move_to(entry_state next) {
+  if (auto err = check_transition(state, next))
+    return err;
+  state = next;
+  return std::nullopt;
+}
+
+model_info describe(const model_entry& entry, time_point now) {
+  using secs = std::chrono::duration<double>;
+  model_info info;
+  info.name = entry.spec.name;
+  info.id = entry.spec.id;
+  info.path = entry.spec.path;
+  info.type = entry.spec.type;
+  info.device = to_string(entry.spec.target);
+  info.dtype = entry.precision.empty() ? to_string(entry.spec.precision)
+                                       : entry.precision;
+  info.state = to_string(entry.state);
+  info.refs = entry.refs;
+  if (entry.state == entry_state::ready && entry.refs == 0)
+    info.idle_seconds = secs{now - entry.last_access}.count();
+  info.bytes = entry.bytes;
+  info.load_seconds = secs{entry.load_time}.count();
+  info.load_count = entry.load_count;
+  if (entry.last_failure)
+    info.last_error = to_string(entry.last_failure->cause);
+  return info;
+}
+
+} // namespace cmm

@@ -1,0 +1,83 @@
+#include "cmm/model_spec.hpp"
+
+#include <algorithm>
+
+namespace cmm {
+
+model_spec model_spec::by_id(std::string id) {
+  model_spec spec;
+  spec.id = std::move(id);
+  return spec;
+}
+
+model_spec model_spec::by_path(std::string path, std::string type,
+                               std::string device) {
+  model_spec spec;
+  spec.path = std::move(path);
+  spec.type = std::move(type);
+  spec.device = std::move(device);
+  return spec;
+}
+
+std::optional<failure> check_type(const std::string& type,
+                                  const std::vector<std::string>& allowed) {
+  if (std::find(allowed.begin(), allowed.end(), type) != allowed.end())
+    return std::nullopt;
+  std::string names;
+  for (auto& name : allowed) {
+    if (!names.empty())
+      names += ", ";
+    names += name;
+  }
+  return failure{errc::unknown_type, "unknown model type '" + type
+                                       + "': allowed types are " + names};
+}
+
+result<resolved_spec> resolve(const model_spec& spec,
+                              const manager_config& cfg) {
+  resolved_spec out;
+  std::string device_str = spec.device;
+  std::string dtype_str = spec.dtype;
+  if (!spec.id.empty()) {
+    if (!spec.path.empty())
+      return failure{errc::invalid_spec,
+                     "name a model by catalog id or by path, not both"};
+    auto i = cfg.models.find(spec.id);
+    if (i == cfg.models.end())
+      return failure{errc::unknown_model,
+                     "no model '" + spec.id + "' in the catalog"};
+    auto& entry = i->second;
+    out.name = entry.id;
+    out.id = entry.id;
+    out.path = entry.path;
+    out.type = entry.type;
+    if (device_str.empty())
+      device_str = entry.device;
+    if (dtype_str.empty())
+      dtype_str = entry.dtype;
+  } else {
+    if (spec.path.empty())
+      return failure{errc::invalid_spec,
+                     "a model needs a catalog id or a path"};
+    out.name = spec.path;
+    out.path = spec.path;
+    out.type = spec.type;
+  }
+  if (auto err = check_type(out.type, cfg.allowed_types))
+    return *err;
+  auto dev = parse_device(device_str.empty() ? cfg.default_device
+                                             : device_str);
+  if (!dev)
+    return dev.error();
+  out.target = *dev;
+  auto precision_str = dtype_str.empty() ? cfg.dtype : dtype_str;
+  auto precision = parse_model_dtype(precision_str);
+  if (!precision)
+    return failure{errc::invalid_dtype, "unknown model dtype '"
+                                          + precision_str
+                                          + "': use bf16, fp16 or fp32"};
+  out.precision = *precision;
+  return out;
+}
+
+} // namespace cmm

@@ -1,0 +1,177 @@
+#include "cmm/sim_backend.hpp"
+
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+namespace cmm {
+
+namespace {
+
+struct sim_params {
+  uint64_t bytes = 1 << 20;
+  uint64_t load_ms = 0;
+  uint64_t infer_ms = 0;
+  std::string fail;
+  uint32_t fail_times = UINT32_MAX;
+};
+
+std::optional<sim_params> parse_sim_path(const std::string& path) {
+  sim_params params;
+  auto q = path.find('?');
+  if (q == std::string::npos)
+    return params;
+  std::istringstream in(path.substr(q + 1));
+  std::string pair;
+  try {
+    while (std::getline(in, pair, '&')) {
+      auto eq = pair.find('=');
+      if (eq == std::string::npos)
+        return std::nullopt;
+      auto key = pair.substr(0, eq);
+      auto value = pair.substr(eq + 1);
+      if (key == "bytes")
+        params.bytes = std::stoull(value);
+      else if (key == "load_ms")
+        params.load_ms = std::stoull(value);
+      else if (key == "infer_ms")
+        params.infer_ms = std::stoull(value);
+      else if (key == "fail")
+        params.fail = value;
+      else if (key == "fail_times")
+        params.fail_times = static_cast<uint32_t>(std::stoul(value));
+      else
+        return std::nullopt;
+    }
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return params;
+}
+
+failure simulated_failure(const std::string& kind, const std::string& path) {
+  if (kind == "not_found")
+    return {errc::model_not_found,
+            "model file '" + path + "' does not exist (simulated)"};
+  if (kind == "corrupt")
+    return {errc::invalid_model_file,
+            "'" + path + "' is not a loadable model (simulated)"};
+  if (kind == "oom")
+    return {errc::out_of_memory,
+            "out of memory loading '" + path + "' (simulated)"};
+  return {errc::load_failed, "loading '" + path + "' failed (simulated)"};
+}
+
+} // namespace
+
+class sim_model : public loaded_model {
+public:
+  sim_model(std::shared_ptr<sim_backend> owner, uint64_t bytes,
+            uint64_t infer_ms, dtype precision)
+    : owner_(std::move(owner)),
+      bytes_(bytes),
+      infer_ms_(infer_ms),
+      precision_(precision) {
+    // nop
+  }
+
+  ~sim_model() override {
+    owner_->on_model_destroyed(bytes_);
+  }
+
+  result<std::vector<tensor>> infer(const std::vector<tensor>& inputs) override {
+    if (inputs.empty())
+      return failure{errc::bad_input, "the simulated model needs one input"};
+    if (infer_ms_ > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds{infer_ms_});
+    std::vector<tensor> outputs;
+    for (auto& x : inputs) {
+      if (is_floating(x.type) && x.type != precision_)
+        outputs.push_back(
+          make_tensor_from_floats(precision_, x.shape, x.to_floats()));
+      else
+        outputs.push_back(x);
+    }
+    return outputs;
+  }
+
+  uint64_t bytes() const override {
+    return bytes_;
+  }
+
+  std::string precision() const override {
+    return to_string(precision_);
+  }
+
+private:
+  std::shared_ptr<sim_backend> owner_;
+  uint64_t bytes_;
+  uint64_t infer_ms_;
+  dtype precision_;
+};
+
+std::optional<failure> sim_backend::check(const load_request& req) const {
+  if (req.target.kind == device::kind_t::cuda)
+    return failure{errc::device_unavailable,
+                   "the simulated backend has no CUDA devices: use cpu or "
+                   "sim:N"};
+  if (!parse_sim_path(req.path))
+    return failure{errc::invalid_spec,
+                   "malformed simulated model path '" + req.path
+                     + "': use sim://NAME?bytes=N&load_ms=M&fail=KIND"};
+  return std::nullopt;
+}
+
+result<std::unique_ptr<loaded_model>>
+sim_backend::load(const load_request& req) {
+  if (auto err = check(req))
+    return *err;
+  auto params = *parse_sim_path(req.path);
+  uint32_t attempt;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    attempt = ++loads_[req.path];
+    ++total_loads_;
+  }
+  if (params.load_ms > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds{params.load_ms});
+  if (!params.fail.empty() && attempt <= params.fail_times)
+    return simulated_failure(params.fail, req.path);
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ++resident_;
+    resident_bytes_ += params.bytes;
+  }
+  return std::unique_ptr<loaded_model>{
+    new sim_model(shared_from_this(), params.bytes, params.infer_ms,
+                  req.precision)};
+}
+
+uint32_t sim_backend::loads(const std::string& path) const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto i = loads_.find(path);
+  return i == loads_.end() ? 0 : i->second;
+}
+
+uint32_t sim_backend::total_loads() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return total_loads_;
+}
+
+uint32_t sim_backend::resident() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return resident_;
+}
+
+uint64_t sim_backend::resident_bytes() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return resident_bytes_;
+}
+
+void sim_backend::on_model_destroyed(uint64_t bytes) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  --resident_;
+  resident_bytes_ -= bytes;
+}
+
+} // namespace cmm

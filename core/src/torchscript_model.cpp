@@ -1,0 +1,209 @@
+#include "torchscript_model.hpp"
+
+#include <cstring>
+#include <new>
+#include <unordered_set>
+#include <utility>
+
+#include "cmm/cuda_memory.hpp"
+
+namespace cmm {
+
+namespace {
+
+// Sums parameters and buffers once each, even where attributes share them.
+uint64_t resident_bytes(const torch::jit::Module& module) {
+  std::unordered_set<const c10::TensorImpl*> seen;
+  uint64_t total = 0;
+  auto add = [&](const at::Tensor& t) {
+    if (seen.insert(t.unsafeGetTensorImpl()).second)
+      total += t.nbytes();
+  };
+  for (const auto& t : module.parameters())
+    add(t);
+  for (const auto& t : module.buffers())
+    add(t);
+  return total;
+}
+
+std::string input_name(size_t index) {
+  return "input " + std::to_string(index);
+}
+
+result<at::Tensor> to_torch(const tensor& x, size_t index, at::Device dev,
+                            at::ScalarType floating_type) {
+  for (auto extent : x.shape)
+    if (extent < 0)
+      return failure{errc::bad_input,
+                     input_name(index) + " has a negative extent"};
+  auto expected = static_cast<size_t>(x.numel()) * element_size(x.type);
+  if (x.nbytes() != expected)
+    return failure{errc::bad_input, input_name(index) + " holds " +
+                                        std::to_string(x.nbytes()) +
+                                        " bytes but its shape and dtype need " +
+                                        std::to_string(expected)};
+  auto options = at::TensorOptions().dtype(to_scalar_type(x.type));
+  // from_blob does not write; the copy below makes sure the model cannot
+  // write into the shared, immutable buffer either.
+  auto src = expected == 0
+                 ? at::empty(x.shape, options)
+                 : at::from_blob(const_cast<uint8_t*>(x.bytes->data()), x.shape,
+                                 options);
+  auto target = is_floating(x.type) ? floating_type : src.scalar_type();
+  return src.to(dev, target, /*non_blocking=*/false, /*copy=*/true);
+}
+
+tensor from_torch(const at::Tensor& x) {
+  tensor out;
+  auto type = x.scalar_type();
+  switch (type) {
+  case at::kFloat:
+    out.type = dtype::f32;
+    break;
+  case at::kHalf:
+    out.type = dtype::f16;
+    break;
+  case at::kBFloat16:
+    out.type = dtype::bf16;
+    break;
+  case at::kLong:
+    out.type = dtype::i64;
+    break;
+  case at::kInt:
+    out.type = dtype::i32;
+    break;
+  case at::kByte:
+    out.type = dtype::u8;
+    break;
+  case at::kBool:
+    out.type = dtype::boolean;
+    break;
+  default:
+    out.type = dtype::f32;
+    type = at::kFloat;
+  }
+  auto host = x.to(at::kCPU, type).contiguous();
+  out.shape.assign(host.sizes().begin(), host.sizes().end());
+  std::vector<uint8_t> buf(host.nbytes());
+  if (!buf.empty())
+    std::memcpy(buf.data(), host.data_ptr(), buf.size());
+  out.bytes = std::make_shared<const std::vector<uint8_t>>(std::move(buf));
+  return out;
+}
+
+failure not_tensors(const c10::IValue& x) {
+  return {errc::inference_failed,
+          std::string{"the model returned "} + x.tagKind() +
+              ", not a tensor or a tuple or list of tensors"};
+}
+
+result<std::vector<tensor>> outputs_of(const c10::IValue& x) {
+  if (x.isTensor())
+    return std::vector<tensor>{from_torch(x.toTensor())};
+  c10::ArrayRef<c10::IValue> items;
+  if (x.isTuple())
+    items = x.toTupleRef().elements().asArrayRef();
+  else if (x.isList())
+    items = x.toListRef();
+  else
+    return not_tensors(x);
+  std::vector<tensor> out;
+  for (const auto& item : items) {
+    if (!item.isTensor())
+      return not_tensors(item);
+    out.push_back(from_torch(item.toTensor()));
+  }
+  return out;
+}
+
+} // namespace
+
+torchscript_model::torchscript_model(torch::jit::Module module, at::Device dev,
+                                     at::ScalarType input_type,
+                                     std::string precision)
+    : module_(std::move(module)), device_(dev), input_type_(input_type),
+      precision_(std::move(precision)), bytes_(resident_bytes(module_)) {
+  // nop
+}
+
+torchscript_model::~torchscript_model() {
+  module_ = torch::jit::Module{};
+  if (device_.is_cuda())
+    release_cached_cuda_memory();
+}
+
+result<std::vector<tensor>>
+torchscript_model::infer(const std::vector<tensor>& inputs) {
+  try {
+    c10::InferenceMode guard;
+    std::vector<c10::IValue> args;
+    args.reserve(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      auto arg = to_torch(inputs[i], i, device_, input_type_);
+      if (!arg)
+        return arg.error();
+      args.emplace_back(std::move(*arg));
+    }
+    return outputs_of(module_.forward(std::move(args)));
+  } catch (const std::exception& e) {
+    if (is_out_of_memory(e))
+      return failure{errc::out_of_memory,
+                     "inference ran out of memory: " + error_line(e)};
+    return failure{errc::bad_input, "inference failed: " + error_line(e)};
+  } catch (...) {
+    return failure{errc::inference_failed,
+                   "inference failed with an unknown exception"};
+  }
+}
+
+uint64_t torchscript_model::bytes() const {
+  return bytes_;
+}
+
+std::string torchscript_model::precision() const {
+  return precision_;
+}
+
+at::ScalarType to_scalar_type(dtype x) {
+  switch (x) {
+  case dtype::f32:
+    return at::kFloat;
+  case dtype::f16:
+    return at::kHalf;
+  case dtype::bf16:
+    return at::kBFloat16;
+  case dtype::i64:
+    return at::kLong;
+  case dtype::i32:
+    return at::kInt;
+  case dtype::u8:
+    return at::kByte;
+  case dtype::boolean:
+    return at::kBool;
+  }
+  return at::kFloat;
+}
+
+std::string error_line(const std::exception& e) {
+  auto* err = dynamic_cast<const c10::Error*>(&e);
+  std::string text = err ? err->what_without_backtrace() : e.what();
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+    text.pop_back();
+  // Errors raised inside TorchScript open with a traceback and end with the
+  // original error on the last line.
+  const char* traceback = "The following operation failed in the TorchScript";
+  if (text.rfind(traceback, 0) == 0)
+    return text.substr(text.find_last_of('\n') + 1);
+  return text.substr(0, text.find('\n'));
+}
+
+bool is_out_of_memory(const std::exception& e) {
+  if (dynamic_cast<const std::bad_alloc*>(&e))
+    return true;
+  std::string text = e.what();
+  // CUDA says "out of memory", libtorch's CPU allocator "not enough memory".
+  return text.find("out of memory") != std::string::npos ||
+         text.find("not enough memory") != std::string::npos;
+}
+
+} // namespace cmm

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cmm {
+
+/// Shape of one generated TorchScript model: an embedding table for token ids
+/// and a two-layer MLP, so it accepts every input dtype the manager passes.
+/// `forward(x)`: floating, bool and uint8 inputs of shape [..., width] go
+/// through the MLP; int32/int64 token ids of any shape are embedded first.
+/// The output has shape [..., width] in the model's floating dtype.
+struct model_blueprint {
+  std::string variant = "base";
+  int64_t width = 64;
+  int64_t hidden = 128;
+  int64_t vocab = 256;
+  /// Seeds the parameters, so a file is reproducible.
+  uint64_t seed = 1;
+};
+
+/// A blueprint whose parameters take about `megabytes` MB in fp32.
+model_blueprint blueprint_of_size(std::string variant, double megabytes);
+
+/// Writes a TorchScript archive of the blueprint (fp32 parameters plus an
+/// int64 buffer) with `torch::jit::Module::save`. Returns the file's size.
+uint64_t write_model(const std::string& path, const model_blueprint& bp);
+
+/// Writes a TorchScript archive whose floating parameters mix fp32 and fp16,
+/// which the manager must not cast blindly.
+uint64_t write_mixed_dtype_model(const std::string& path);
+
+/// Writes a valid zip archive that holds no TorchScript model.
+void write_non_torchscript_zip(const std::string& path);
+
+/// Writes `count` pseudo-random bytes.
+void write_random_bytes(const std::string& path, uint64_t count,
+                        uint64_t seed = 7);
+
+/// Copies the first half of `source` to `path`: a truncated archive.
+void write_truncated_copy(const std::string& source, const std::string& path);
+
+/// The three demo variants with their approximate sizes in MB.
+std::vector<model_blueprint> demo_blueprints(double megabytes_each);
+
+} // namespace cmm
