@@ -6,38 +6,24 @@
 
 #include "cmm/blocking_client.hpp"
 #include "cmm/config.hpp"
-#include "cmm/model_manager.hpp"
-#include "cmm/sim_backend.hpp"
+#include "threaded_fixture.hpp"
 
 using namespace cmm;
 
 namespace {
 
-struct client_fixture {
-  static caf::actor_system_config& prepare(caf::actor_system_config& cfg) {
-    register_types(cfg);
-    return cfg;
-  }
+manager_config client_config() {
+  manager_config cfg;
+  cfg.dtype = "bf16";
+  cfg.models["voice"] = {"voice", "sim://voice?bytes=64", "custom_voice", "",
+                         "fp32"};
+  return cfg;
+}
 
-  static manager_config config() {
-    manager_config cfg;
-    cfg.dtype = "bf16";
-    cfg.models["voice"] = {"voice", "sim://voice?bytes=64", "custom_voice", "",
-                           "fp32"};
-    return cfg;
-  }
-
-  client_fixture()
-    : sys(prepare(sys_cfg)),
-      backend(std::make_shared<sim_backend>()),
-      manager(std::make_unique<model_manager>(sys, config(), backend)) {
+struct client_fixture : test::threaded_fixture {
+  client_fixture() : threaded_fixture(client_config()) {
     // nop
   }
-
-  caf::actor_system_config sys_cfg;
-  caf::actor_system sys;
-  std::shared_ptr<sim_backend> backend;
-  std::unique_ptr<model_manager> manager;
 };
 
 } // namespace

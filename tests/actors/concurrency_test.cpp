@@ -11,8 +11,7 @@
 #include "cmm/blocking_client.hpp"
 #include "cmm/config.hpp"
 #include "cmm/error.hpp"
-#include "cmm/model_manager.hpp"
-#include "cmm/sim_backend.hpp"
+#include "threaded_fixture.hpp"
 
 using namespace cmm;
 
@@ -20,37 +19,22 @@ namespace {
 
 constexpr auto slow_model = "sim://slow?bytes=4096&load_ms=200";
 
-/// A real actor system (threads, detached model actors) over the simulated
-/// backend.
-struct threaded_fixture {
-  static caf::actor_system_config& prepare(caf::actor_system_config& cfg) {
-    register_types(cfg);
-    return cfg;
+manager_config race_config() {
+  manager_config cfg;
+  cfg.dtype = "fp32";
+  cfg.models["slow"] = {"slow", slow_model, "base", "", ""};
+  for (int i = 0; i < 4; ++i) {
+    auto id = "m" + std::to_string(i);
+    cfg.models[id] = {id, "sim://" + id + "?bytes=100&load_ms=5", "base", "",
+                      ""};
   }
+  return cfg;
+}
 
-  static manager_config config() {
-    manager_config cfg;
-    cfg.dtype = "fp32";
-    cfg.models["slow"] = {"slow", slow_model, "base", "", ""};
-    for (int i = 0; i < 4; ++i) {
-      auto id = "m" + std::to_string(i);
-      cfg.models[id] = {id, "sim://" + id + "?bytes=100&load_ms=5", "base", "",
-                        ""};
-    }
-    return cfg;
-  }
-
-  threaded_fixture()
-    : sys(prepare(sys_cfg)),
-      backend(std::make_shared<sim_backend>()),
-      manager(std::make_unique<model_manager>(sys, config(), backend)) {
+struct race_fixture : test::threaded_fixture {
+  race_fixture() : threaded_fixture(race_config()) {
     // nop
   }
-
-  caf::actor_system_config sys_cfg;
-  caf::actor_system sys;
-  std::shared_ptr<sim_backend> backend;
-  std::unique_ptr<model_manager> manager;
 };
 
 /// Acquires `id`, reports the lease to `observer`, then releases it when
@@ -75,7 +59,7 @@ caf::behavior racing_client(caf::event_based_actor* self,
 
 } // namespace
 
-TEST_CASE_METHOD(threaded_fixture,
+TEST_CASE_METHOD(race_fixture,
                  "100 actors racing to acquire one cold model cause exactly "
                  "one load",
                  "[concurrency]") {
@@ -110,7 +94,7 @@ TEST_CASE_METHOD(threaded_fixture,
     caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE_METHOD(threaded_fixture,
+TEST_CASE_METHOD(race_fixture,
                  "threads hammering four models with acquire, infer, release, "
                  "forced unloads and cleanups leak nothing",
                  "[concurrency]") {

@@ -2,12 +2,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <random>
 #include <string>
+
+#include "../temp_directory.hpp"
 
 using namespace cmm;
 
@@ -17,24 +17,10 @@ namespace {
 
 // A fresh directory per test case, removed afterwards.
 struct fixture {
-  fs::path dir;
-
-  fixture() {
-    // Test cases may run as parallel processes: the name must not collide.
-    auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir = fs::temp_directory_path() /
-          ("cmm-gen-test-" + std::to_string(stamp) + "-" +
-           std::to_string(std::random_device{}()));
-    fs::create_directories(dir);
-  }
-
-  ~fixture() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
+  test::temp_directory dir;
 
   std::string file(const std::string& name) const {
-    return (dir / name).string();
+    return dir.file(name);
   }
 };
 

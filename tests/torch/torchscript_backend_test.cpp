@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cmm/cuda_memory.hpp"
+#include "../temp_directory.hpp"
 #include "cmm/model_generator.hpp"
 
 using namespace cmm;
@@ -19,25 +20,11 @@ namespace {
 
 // A fresh directory per test case, removed afterwards.
 struct fixture {
-  fs::path dir;
+  test::temp_directory dir;
   torchscript_backend backend;
 
-  fixture() {
-    // Test cases may run as parallel processes: the name must not collide.
-    auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir = fs::temp_directory_path() /
-          ("cmm-torch-test-" + std::to_string(stamp) + "-" +
-           std::to_string(std::random_device{}()));
-    fs::create_directories(dir);
-  }
-
-  ~fixture() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-
   std::string file(const std::string& name) const {
-    return (dir / name).string();
+    return dir.file(name);
   }
 
   // Writes `bp` and loads it in `precision`, failing the test on errors.
