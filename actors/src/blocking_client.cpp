@@ -18,10 +18,17 @@ manager_error::manager_error(failure reason)
 
 namespace {
 
-caf::behavior lease_holder() {
-  // Does nothing: its lifetime is what the supervisor watches.
-  return {[](caf::ok_atom) {}};
-}
+/// Does nothing: its lifetime is what the supervisor watches. A class, since
+/// CAF 0.17 dereferences a null argument tuple when spawning a function
+/// without arguments (UBSan reports it).
+class lease_holder : public caf::event_based_actor {
+public:
+  using caf::event_based_actor::event_based_actor;
+
+  caf::behavior make_behavior() override {
+    return {[](caf::ok_atom) {}};
+  }
+};
 
 } // namespace
 
@@ -37,7 +44,7 @@ blocking_client::blocking_client(caf::actor_system& sys,
   if (!supervisor_)
     throw manager_error({errc::manager_unavailable,
                          "no model manager runs in this actor system"});
-  holder_ = sys.spawn(lease_holder);
+  holder_ = sys.spawn<lease_holder>();
 }
 
 blocking_client::~blocking_client() {

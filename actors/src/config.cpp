@@ -6,7 +6,6 @@
 #include "cmm/actor_types.hpp"
 #include "cmm/device.hpp"
 #include "cmm/error.hpp"
-#include "cmm/log.hpp"
 #include "cmm/model_spec.hpp"
 
 namespace cmm {
@@ -53,8 +52,7 @@ result<manager_config> read_manager_config(const caf::actor_system_config& cfg) 
   if (out.allowed_types.empty())
     return failure{errc::invalid_spec, "cmm.allowed-types is empty"};
   out.intra_op_threads = caf::get_or(cfg, "cmm.intra-op-threads", 0);
-  if (auto level = caf::get_if<std::string>(&cfg, "cmm.log-level"))
-    set_log_level(*level);
+  out.log_level = caf::get_or(cfg, "cmm.log-level", std::string{});
   if (auto models = caf::get_if<caf::settings>(&cfg, "cmm.models")) {
     for (auto& [id, value] : *models) {
       auto text = caf::get_if<std::string>(&value);

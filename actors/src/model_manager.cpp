@@ -6,6 +6,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
+#include "cmm/log.hpp"
 #include "cmm/supervisor.hpp"
 
 namespace cmm {
@@ -21,6 +22,8 @@ caf::atom_value registry_key() {
 model_manager::model_manager(caf::actor_system& sys, manager_config cfg,
                              backend_ptr model_backend)
   : sys_(sys) {
+  if (!cfg.log_level.empty())
+    set_log_level(cfg.log_level);
   supervisor_ = spawn_supervisor(sys, std::move(cfg), std::move(model_backend));
   sys.registry().put(registry_key(), supervisor_);
 }

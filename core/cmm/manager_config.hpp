@@ -20,6 +20,9 @@ struct manager_config {
   std::string dtype = "bf16";
   std::vector<std::string> allowed_types = {"base", "custom_voice",
                                             "voice_design"};
+  /// Level of the `cmm.*` loggers, applied when a manager starts; empty
+  /// leaves it as it is.
+  std::string log_level;
   /// libtorch's intra-op threads; 0 keeps libtorch's default.
   int intra_op_threads = 0;
   catalog models;

@@ -33,7 +33,9 @@ result<tensor> make_tensor(dtype type, std::vector<int64_t> shape,
                            std::vector<uint8_t> bytes);
 
 /// Builds a tensor of `type` from float values (rounded or truncated to the
-/// target type), e.g. for generated inputs.
+/// target type), e.g. for generated inputs. `values` must hold as many
+/// elements as `shape` describes, else it throws `std::invalid_argument`
+/// (a programming error, not bad input).
 tensor make_tensor_from_floats(dtype type, std::vector<int64_t> shape,
                                const std::vector<float>& values);
 

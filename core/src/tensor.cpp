@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <stdexcept>
 
 namespace cmm {
 
@@ -81,6 +82,14 @@ result<tensor> make_tensor(dtype type, std::vector<int64_t> shape,
 
 tensor make_tensor_from_floats(dtype type, std::vector<int64_t> shape,
                                const std::vector<float>& values) {
+  tensor t;
+  t.type = type;
+  t.shape = std::move(shape);
+  if (static_cast<size_t>(t.numel()) != values.size())
+    throw std::invalid_argument("make_tensor_from_floats: "
+                                + std::to_string(values.size())
+                                + " values for a shape of "
+                                + std::to_string(t.numel()) + " elements");
   std::vector<uint8_t> buf(values.size() * element_size(type));
   for (size_t i = 0; i < values.size(); ++i) {
     auto x = values[i];
@@ -108,9 +117,6 @@ tensor make_tensor_from_floats(dtype type, std::vector<int64_t> shape,
         break;
     }
   }
-  tensor t;
-  t.type = type;
-  t.shape = std::move(shape);
   t.bytes = std::make_shared<const std::vector<uint8_t>>(std::move(buf));
   return t;
 }

@@ -7,6 +7,20 @@
 using namespace cmm;
 using cmm::test::deterministic_fixture;
 
+namespace {
+
+/// An actor that only exists: a lease holder.
+class idle_actor : public caf::event_based_actor {
+public:
+  using caf::event_based_actor::event_based_actor;
+
+  caf::behavior make_behavior() override {
+    return {[](caf::ok_atom) {}};
+  }
+};
+
+} // namespace
+
 TEST_CASE_METHOD(deterministic_fixture, "a model loads lazily on first acquire",
                  "[acquire]") {
   CHECK_FALSE(is_loaded("alpha"));
@@ -93,9 +107,7 @@ TEST_CASE_METHOD(deterministic_fixture,
 
 TEST_CASE_METHOD(deterministic_fixture,
                  "a holder that dies returns its references", "[release]") {
-  auto holder = sys.spawn([]() -> caf::behavior {
-    return {[](caf::ok_atom) {}};
-  });
+  auto holder = sys.spawn<idle_actor>();
   run();
   REQUIRE(acquire(model_spec::by_id("alpha"), holder));
   REQUIRE(acquire(model_spec::by_id("alpha"), holder));

@@ -13,8 +13,14 @@ function(run_step)
 endfunction()
 
 run_step(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX})
+set(flags "")
+if(SANITIZE)
+  # The installed libraries are instrumented: so must the consumer be.
+  set(flags -DCMAKE_CXX_FLAGS=-fsanitize=address,undefined
+            -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined)
+endif()
 run_step(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build -G Ninja
-         -DCMAKE_PREFIX_PATH=${PREFIX})
+         -DCMAKE_PREFIX_PATH=${PREFIX} ${flags})
 run_step(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run_step(${WORK_DIR}/build/embedder)
 if(NOT step_output MATCHES "embedder: 2 refs, 0 after release")
