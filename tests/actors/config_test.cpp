@@ -1,0 +1,86 @@
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "cmm/config.hpp"
+
+using namespace cmm;
+
+namespace {
+
+result<manager_config> read_ini(const std::string& ini,
+                                std::vector<std::string> args = {}) {
+  manager_system_config cfg;
+  std::vector<char*> argv{const_cast<char*>("test")};
+  for (auto& arg : args)
+    argv.push_back(arg.data());
+  std::istringstream in{ini};
+  if (auto err = cfg.parse(static_cast<int>(argv.size()), argv.data(), in))
+    return failure{errc::invalid_spec, cfg.render(err)};
+  return read_manager_config(cfg);
+}
+
+} // namespace
+
+TEST_CASE("defaults hold without a config file", "[config]") {
+  auto cfg = read_ini("");
+  REQUIRE(cfg);
+  CHECK(cfg->default_device == "cpu");
+  CHECK(cfg->idle_timeout == std::chrono::seconds{300});
+  CHECK(cfg->dtype == "bf16");
+  CHECK(cfg->allowed_types
+        == std::vector<std::string>{"base", "custom_voice", "voice_design"});
+  CHECK(cfg->models.empty());
+}
+
+TEST_CASE("the INI file and flags set every option, flags winning",
+          "[config]") {
+  auto cfg = read_ini(R"(
+[cmm]
+default-device="cuda:1"
+idle-timeout=90s
+dtype="fp16"
+allowed-types=["base", "vocoder"]
+intra-op-threads=2
+log-level="off"
+[cmm.models]
+base="models/base.pt,base"
+voc="models/voc.pt,vocoder,cpu,fp32"
+)",
+                     {"--cmm.idle-timeout=5s"});
+  REQUIRE(cfg);
+  CHECK(cfg->default_device == "cuda:1");
+  CHECK(cfg->idle_timeout == std::chrono::seconds{5});
+  CHECK(cfg->dtype == "fp16");
+  CHECK(cfg->allowed_types == std::vector<std::string>{"base", "vocoder"});
+  CHECK(cfg->intra_op_threads == 2);
+  CHECK(cfg->log_level == "off");
+  REQUIRE(cfg->models.size() == 2);
+  auto& voc = cfg->models.at("voc");
+  CHECK(voc.path == "models/voc.pt");
+  CHECK(voc.type == "vocoder");
+  CHECK(voc.device == "cpu");
+  CHECK(voc.dtype == "fp32");
+  CHECK(cfg->models.at("base").device.empty());
+}
+
+TEST_CASE("bad config values are errors naming the key", "[config]") {
+  struct bad_case {
+    std::string ini;
+    std::string key;
+  };
+  std::vector<bad_case> cases = {
+    {"[cmm]\ndefault-device=\"tpu\"\n", "cmm.default-device"},
+    {"[cmm]\ndtype=\"int8\"\n", "cmm.dtype"},
+    {"[cmm]\nidle-timeout=0s\n", "cmm.idle-timeout"},
+    {"[cmm]\nallowed-types=[]\n", "cmm.allowed-types"},
+    {"[cmm.models]\nx=\"only-a-path\"\n", "cmm.models.x"},
+    {"[cmm.models]\nx=\"p.pt,vocoder\"\n", "cmm.models.x"},
+  };
+  for (auto& c : cases) {
+    INFO(c.ini);
+    auto cfg = read_ini(c.ini);
+    REQUIRE_FALSE(cfg);
+    CHECK_THAT(cfg.error().message, Catch::Contains(c.key));
+  }
+}
