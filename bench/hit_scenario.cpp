@@ -22,15 +22,15 @@ using samples = std::shared_ptr<std::vector<double>>;
 
 double micros_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::micro>(clock_type::now() - t0)
-    .count();
+      .count();
 }
 
 /// Runs `step` (which calls its argument when done) `n` times in a row
 /// inside an actor, timing each; tells `done` when finished.
-caf::behavior timed_loop(caf::event_based_actor* self, size_t n, samples out,
-                         std::function<void(caf::event_based_actor*,
-                                            std::function<void()>)> step,
-                         caf::actor done) {
+caf::behavior timed_loop(
+    caf::event_based_actor* self, size_t n, samples out,
+    std::function<void(caf::event_based_actor*, std::function<void()>)> step,
+    caf::actor done) {
   auto left = std::make_shared<size_t>(n);
   auto next = std::make_shared<std::function<void()>>();
   *next = [=] {
@@ -61,8 +61,8 @@ public:
 };
 
 sample_stats measure_in_actor(
-  caf::actor_system& sys, size_t n,
-  std::function<void(caf::event_based_actor*, std::function<void()>)> step) {
+    caf::actor_system& sys, size_t n,
+    std::function<void(caf::event_based_actor*, std::function<void()>)> step) {
   auto out = std::make_shared<std::vector<double>>();
   caf::scoped_actor self{sys};
   sys.spawn(timed_loop, n, out, std::move(step), caf::actor{self});
@@ -84,18 +84,19 @@ void run_hit(caf::actor_system& sys, size_t iterations) {
   constexpr auto timeout = std::chrono::seconds{10};
 
   auto round_trip = measure_in_actor(
-    sys, iterations, [=](caf::event_based_actor* self, auto done) {
-      self->request(partner, timeout, caf::ok_atom_v)
-        .then([=](caf::ok_atom) { done(); });
-    });
-  auto actor_hit = measure_in_actor(
-    sys, iterations, [=](caf::event_based_actor* self, auto done) {
-      self->request(sup, timeout, acquire_atom_v, spec, caf::actor{})
-        .then([=](const lease& granted) {
-          self->request(sup, timeout, release_atom_v, granted.id)
-            .then([=](uint32_t) { done(); });
+      sys, iterations, [=](caf::event_based_actor* self, auto done) {
+        self->request(partner, timeout, caf::ok_atom_v).then([=](caf::ok_atom) {
+          done();
         });
-    });
+      });
+  auto actor_hit = measure_in_actor(
+      sys, iterations, [=](caf::event_based_actor* self, auto done) {
+        self->request(sup, timeout, acquire_atom_v, spec, caf::actor{})
+            .then([=](const lease& granted) {
+              self->request(sup, timeout, release_atom_v, granted.id)
+                  .then([=](uint32_t) { done(); });
+            });
+      });
   std::vector<double> blocking;
   for (size_t i = 0; i < iterations; ++i) {
     auto t0 = clock_type::now();
@@ -108,7 +109,7 @@ void run_hit(caf::actor_system& sys, size_t iterations) {
   for (size_t i = 0; i < iterations; ++i) {
     auto t0 = clock_type::now();
     self->request(partner, timeout, caf::ok_atom_v)
-      .receive([](caf::ok_atom) {}, [](caf::error&) {});
+        .receive([](caf::ok_atom) {}, [](caf::error&) {});
     blocking_trip.push_back(micros_since(t0));
   }
   auto blocking_hit = summarize(blocking);

@@ -13,8 +13,8 @@
 
 namespace cmm::bench {
 
-void run_miss(caf::actor_system& sys, const std::string& dir,
-              double megabytes, int repetitions) {
+void run_miss(caf::actor_system& sys, const std::string& dir, double megabytes,
+              int repetitions) {
   std::filesystem::create_directories(dir);
   auto path = dir + "/bench-" + std::to_string(int(megabytes)) + "mb.pt";
   if (!std::filesystem::exists(path))
@@ -32,8 +32,8 @@ void run_miss(caf::actor_system& sys, const std::string& dir,
     auto t0 = clock_type::now();
     auto held = client.load_model(path, "base");
     managed.push_back(
-      std::chrono::duration<double, std::micro>(clock_type::now() - t0)
-        .count());
+        std::chrono::duration<double, std::micro>(clock_type::now() - t0)
+            .count());
     client.release_model(held);
     client.unload_model(path);
   }

@@ -12,8 +12,8 @@ sample_stats summarize(std::vector<double> samples_us) {
     return out;
   std::sort(samples_us.begin(), samples_us.end());
   out.median_us = samples_us[samples_us.size() / 2];
-  out.p99_us = samples_us[std::min(samples_us.size() - 1,
-                                   samples_us.size() * 99 / 100)];
+  out.p99_us =
+      samples_us[std::min(samples_us.size() - 1, samples_us.size() * 99 / 100)];
   return out;
 }
 

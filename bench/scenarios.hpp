@@ -12,8 +12,8 @@ void run_hit(caf::actor_system& sys, size_t iterations);
 
 /// Cold acquire of a generated TorchScript model of `megabytes` MB through
 /// the manager, against a bare `torch::jit::load` of the same file.
-void run_miss(caf::actor_system& sys, const std::string& dir,
-              double megabytes, int repetitions);
+void run_miss(caf::actor_system& sys, const std::string& dir, double megabytes,
+              int repetitions);
 
 /// Seconds a bare `torch::jit::load` of `path` to the CPU takes.
 double bare_load_seconds(const std::string& path);

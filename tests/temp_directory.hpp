@@ -13,9 +13,9 @@ class temp_directory {
 public:
   temp_directory() {
     auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = std::filesystem::temp_directory_path()
-            / ("cmm-test-" + std::to_string(stamp) + "-"
-               + std::to_string(std::random_device{}()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("cmm-test-" + std::to_string(stamp) + "-" +
+             std::to_string(std::random_device{}()));
     std::filesystem::create_directories(path_);
   }
 

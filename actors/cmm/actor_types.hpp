@@ -21,19 +21,19 @@
 
 CAF_BEGIN_TYPE_ID_BLOCK(cmm, caf::first_custom_type_id)
 
-  CAF_ADD_ATOM(cmm, cmm, acquire_atom, "acquire")
-  CAF_ADD_ATOM(cmm, cmm, release_atom, "release")
-  CAF_ADD_ATOM(cmm, cmm, unload_atom, "unload")
-  CAF_ADD_ATOM(cmm, cmm, unload_all_atom, "unloadall")
-  CAF_ADD_ATOM(cmm, cmm, cleanup_atom, "cleanup")
-  CAF_ADD_ATOM(cmm, cmm, is_loaded_atom, "isloaded")
-  CAF_ADD_ATOM(cmm, cmm, list_atom, "list")
-  CAF_ADD_ATOM(cmm, cmm, info_atom, "info")
-  CAF_ADD_ATOM(cmm, cmm, reset_atom, "reset")
-  CAF_ADD_ATOM(cmm, cmm, infer_atom, "infer")
-  CAF_ADD_ATOM(cmm, cmm, load_atom, "load")
-  CAF_ADD_ATOM(cmm, cmm, free_atom, "free")
-  CAF_ADD_ATOM(cmm, cmm, idle_atom, "idle")
+CAF_ADD_ATOM(cmm, cmm, acquire_atom, "acquire")
+CAF_ADD_ATOM(cmm, cmm, release_atom, "release")
+CAF_ADD_ATOM(cmm, cmm, unload_atom, "unload")
+CAF_ADD_ATOM(cmm, cmm, unload_all_atom, "unloadall")
+CAF_ADD_ATOM(cmm, cmm, cleanup_atom, "cleanup")
+CAF_ADD_ATOM(cmm, cmm, is_loaded_atom, "isloaded")
+CAF_ADD_ATOM(cmm, cmm, list_atom, "list")
+CAF_ADD_ATOM(cmm, cmm, info_atom, "info")
+CAF_ADD_ATOM(cmm, cmm, reset_atom, "reset")
+CAF_ADD_ATOM(cmm, cmm, infer_atom, "infer")
+CAF_ADD_ATOM(cmm, cmm, load_atom, "load")
+CAF_ADD_ATOM(cmm, cmm, free_atom, "free")
+CAF_ADD_ATOM(cmm, cmm, idle_atom, "idle")
 
 namespace cmm {
 
@@ -49,9 +49,9 @@ struct load_report {
 /// that it answers inference with `model_unloaded` until the supervisor lets
 /// it go. Blocking work happens only here, so production spawns it detached.
 using model_actor = caf::typed_actor<
-  caf::replies_to<infer_atom, std::vector<tensor>>::with<std::vector<tensor>>,
-  caf::replies_to<load_atom>::with<load_report>,
-  caf::replies_to<free_atom>::with<uint64_t>>;
+    caf::replies_to<infer_atom, std::vector<tensor>>::with<std::vector<tensor>>,
+    caf::replies_to<load_atom>::with<load_report>,
+    caf::replies_to<free_atom>::with<uint64_t>>;
 
 /// What an acquire returns: the right to use one model until released. The
 /// supervisor counts a reference per lease and takes it back on an explicit
@@ -69,16 +69,16 @@ struct lease {
 /// an optional holder actor whose death returns the lease; an invalid handle
 /// makes the sender the holder. Release answers the model's remaining refs.
 using supervisor_actor = caf::typed_actor<
-  caf::replies_to<acquire_atom, model_spec, caf::actor>::with<lease>,
-  caf::replies_to<release_atom, uint64_t>::with<uint32_t>,
-  caf::replies_to<unload_atom, std::string, bool>::with<bool>,
-  caf::replies_to<unload_all_atom, bool>::with<uint32_t>,
-  caf::replies_to<cleanup_atom>::with<std::vector<std::string>>,
-  caf::replies_to<is_loaded_atom, std::string>::with<bool>,
-  caf::replies_to<list_atom>::with<std::vector<model_info>>,
-  caf::replies_to<info_atom, std::string>::with<model_info>,
-  caf::replies_to<reset_atom, std::string>::with<bool>,
-  caf::reacts_to<idle_atom, std::string, uint64_t>>;
+    caf::replies_to<acquire_atom, model_spec, caf::actor>::with<lease>,
+    caf::replies_to<release_atom, uint64_t>::with<uint32_t>,
+    caf::replies_to<unload_atom, std::string, bool>::with<bool>,
+    caf::replies_to<unload_all_atom, bool>::with<uint32_t>,
+    caf::replies_to<cleanup_atom>::with<std::vector<std::string>>,
+    caf::replies_to<is_loaded_atom, std::string>::with<bool>,
+    caf::replies_to<list_atom>::with<std::vector<model_info>>,
+    caf::replies_to<info_atom, std::string>::with<model_info>,
+    caf::replies_to<reset_atom, std::string>::with<bool>,
+    caf::reacts_to<idle_atom, std::string, uint64_t>>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, model_spec& x) {
@@ -100,8 +100,8 @@ typename Inspector::result_type inspect(Inspector& f, lease& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, model_info& x) {
   return f(caf::meta::type_name("cmm::model_info"), x.name, x.id, x.path,
-           x.type, x.device, x.dtype, x.state, x.refs, x.idle_seconds,
-           x.bytes, x.load_seconds, x.load_count, x.last_error);
+           x.type, x.device, x.dtype, x.state, x.refs, x.idle_seconds, x.bytes,
+           x.load_seconds, x.load_count, x.last_error);
 }
 
 /// Tensors travel as dtype, shape and raw bytes: CAF 0.17's serializer
@@ -129,10 +129,10 @@ CAF_ADD_TYPE_ID(cmm, (cmm::model_spec))
 CAF_ADD_TYPE_ID(cmm, (cmm::load_report))
 CAF_ADD_TYPE_ID(cmm, (cmm::lease))
 CAF_ADD_TYPE_ID(cmm, (cmm::model_info))
-CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::model_info>) )
+CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::model_info>))
 CAF_ADD_TYPE_ID(cmm, (cmm::tensor))
-CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::tensor>) )
-CAF_ADD_TYPE_ID(cmm, (std::vector<std::string>) )
+CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::tensor>))
+CAF_ADD_TYPE_ID(cmm, (std::vector<std::string>))
 CAF_ADD_TYPE_ID(cmm, (cmm::model_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::supervisor_actor))
 

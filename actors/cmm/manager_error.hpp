@@ -11,13 +11,9 @@ class manager_error : public std::runtime_error {
 public:
   explicit manager_error(failure reason);
 
-  errc code() const noexcept {
-    return reason_.code;
-  }
+  errc code() const noexcept { return reason_.code; }
 
-  const failure& reason() const noexcept {
-    return reason_;
-  }
+  const failure& reason() const noexcept { return reason_; }
 
 private:
   failure reason_;

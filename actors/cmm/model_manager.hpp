@@ -23,9 +23,7 @@ public:
 
   ~model_manager();
 
-  const supervisor_actor& supervisor() const noexcept {
-    return supervisor_;
-  }
+  const supervisor_actor& supervisor() const noexcept { return supervisor_; }
 
 private:
   caf::actor_system& sys_;

@@ -18,17 +18,11 @@ public:
 
   ~scoped_lease();
 
-  explicit operator bool() const noexcept {
-    return granted_.id != 0;
-  }
+  explicit operator bool() const noexcept { return granted_.id != 0; }
 
-  const lease& get() const noexcept {
-    return granted_;
-  }
+  const lease& get() const noexcept { return granted_; }
 
-  const model_actor& model() const noexcept {
-    return granted_.model;
-  }
+  const model_actor& model() const noexcept { return granted_.model; }
 
   /// Releases the lease now.
   void reset();

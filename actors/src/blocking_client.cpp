@@ -12,7 +12,7 @@
 namespace cmm {
 
 manager_error::manager_error(failure reason)
-  : std::runtime_error(to_string(reason)), reason_(std::move(reason)) {
+    : std::runtime_error(to_string(reason)), reason_(std::move(reason)) {
   // nop
 }
 
@@ -33,14 +33,14 @@ public:
 } // namespace
 
 blocking_client::blocking_client(caf::actor_system& sys, caf::timespan timeout)
-  : blocking_client(sys, find_supervisor(sys), timeout) {
+    : blocking_client(sys, find_supervisor(sys), timeout) {
   // nop
 }
 
 blocking_client::blocking_client(caf::actor_system& sys,
                                  supervisor_actor supervisor,
                                  caf::timespan timeout)
-  : sys_(sys), supervisor_(std::move(supervisor)), timeout_(timeout) {
+    : sys_(sys), supervisor_(std::move(supervisor)), timeout_(timeout) {
   if (!supervisor_)
     throw manager_error({errc::manager_unavailable,
                          "no model manager runs in this actor system"});
@@ -57,8 +57,8 @@ T blocking_client::call(const Handle& dest, Ts&&... xs) {
   std::optional<T> out;
   caf::error err;
   self->request(dest, timeout_, std::forward<Ts>(xs)...)
-    .receive([&](T& x) { out = std::move(x); },
-             [&](caf::error& x) { err = std::move(x); });
+      .receive([&](T& x) { out = std::move(x); },
+               [&](caf::error& x) { err = std::move(x); });
   if (err)
     throw manager_error(to_failure(err));
   return std::move(*out);
@@ -84,8 +84,7 @@ uint32_t blocking_client::release_model(scoped_lease& held) {
 
 std::vector<tensor> blocking_client::infer(const lease& held,
                                            std::vector<tensor> inputs) {
-  return call<std::vector<tensor>>(held.model, infer_atom_v,
-                                   std::move(inputs));
+  return call<std::vector<tensor>>(held.model, infer_atom_v, std::move(inputs));
 }
 
 bool blocking_client::unload_model(const std::string& name, bool force) {

@@ -17,37 +17,38 @@ void register_types(caf::actor_system_config& cfg) {
 
 void declare_options(caf::config_option_set& opts) {
   caf::config_option_adder{opts, "cmm"}
-    .add<std::string>("default-device",
-                      "device for models that name none (cpu, cuda:N)")
-    .add<caf::timespan>("idle-timeout",
-                        "unload a model unused for this long (e.g. 300s)")
-    .add<std::string>("dtype", "default model precision: bf16, fp16, fp32")
-    .add<std::vector<std::string>>("allowed-types",
-                                   "model types acquire accepts")
-    .add<int>("intra-op-threads", "libtorch intra-op threads (0: default)")
-    .add<std::string>("log-level",
-                      "trace, debug, info, warn (default), error, off");
+      .add<std::string>("default-device",
+                        "device for models that name none (cpu, cuda:N)")
+      .add<caf::timespan>("idle-timeout",
+                          "unload a model unused for this long (e.g. 300s)")
+      .add<std::string>("dtype", "default model precision: bf16, fp16, fp32")
+      .add<std::vector<std::string>>("allowed-types",
+                                     "model types acquire accepts")
+      .add<int>("intra-op-threads", "libtorch intra-op threads (0: default)")
+      .add<std::string>("log-level",
+                        "trace, debug, info, warn (default), error, off");
 }
 
-result<manager_config> read_manager_config(const caf::actor_system_config& cfg) {
+result<manager_config>
+read_manager_config(const caf::actor_system_config& cfg) {
   manager_config out;
-  out.default_device = caf::get_or(cfg, "cmm.default-device",
-                                   out.default_device);
+  out.default_device =
+      caf::get_or(cfg, "cmm.default-device", out.default_device);
   if (auto dev = parse_device(out.default_device); !dev)
     return failure{errc::invalid_device,
                    "cmm.default-device: " + dev.error().message};
-  auto timeout = caf::get_or(cfg, "cmm.idle-timeout",
-                             caf::timespan{out.idle_timeout});
+  auto timeout =
+      caf::get_or(cfg, "cmm.idle-timeout", caf::timespan{out.idle_timeout});
   if (timeout.count() <= 0)
     return failure{errc::invalid_spec, "cmm.idle-timeout must be positive"};
   out.idle_timeout = timeout;
   out.dtype = caf::get_or(cfg, "cmm.dtype", out.dtype);
   if (!parse_model_dtype(out.dtype))
-    return failure{errc::invalid_dtype, "cmm.dtype: unknown precision '"
-                                          + out.dtype
-                                          + "', use bf16, fp16 or fp32"};
-  if (auto types = caf::get_if<std::vector<std::string>>(
-        &cfg, "cmm.allowed-types"))
+    return failure{errc::invalid_dtype, "cmm.dtype: unknown precision '" +
+                                            out.dtype +
+                                            "', use bf16, fp16 or fp32"};
+  if (auto types =
+          caf::get_if<std::vector<std::string>>(&cfg, "cmm.allowed-types"))
     out.allowed_types = *types;
   if (out.allowed_types.empty())
     return failure{errc::invalid_spec, "cmm.allowed-types is empty"};
@@ -59,8 +60,8 @@ result<manager_config> read_manager_config(const caf::actor_system_config& cfg) 
       catalog_entry entry;
       if (!text || !parse_catalog_entry(id, *text, entry))
         return failure{errc::invalid_spec,
-                       "cmm.models." + id
-                         + ": expected \"PATH,TYPE[,DEVICE[,DTYPE]]\""};
+                       "cmm.models." + id +
+                           ": expected \"PATH,TYPE[,DEVICE[,DTYPE]]\""};
       if (auto err = check_type(entry.type, out.allowed_types))
         return failure{err->code, "cmm.models." + id + ": " + err->message};
       out.models.emplace(id, std::move(entry));

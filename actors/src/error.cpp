@@ -41,8 +41,8 @@ failure to_failure(const caf::error& err) {
       return {errc::timeout, "the model manager did not answer in time"};
     if (code == caf::sec::request_receiver_down)
       return {errc::manager_unavailable,
-              "the actor serving this request is gone (" + to_string(err)
-                + ")"};
+              "the actor serving this request is gone (" + to_string(err) +
+                  ")"};
   }
   return {errc::manager_unavailable, to_string(err)};
 }

@@ -21,7 +21,7 @@ caf::atom_value registry_key() {
 
 model_manager::model_manager(caf::actor_system& sys, manager_config cfg,
                              backend_ptr model_backend)
-  : sys_(sys) {
+    : sys_(sys) {
   if (!cfg.log_level.empty())
     set_log_level(cfg.log_level);
   supervisor_ = spawn_supervisor(sys, std::move(cfg), std::move(model_backend));

@@ -7,13 +7,12 @@
 namespace cmm {
 
 scoped_lease::scoped_lease(supervisor_actor supervisor, lease granted)
-  : supervisor_(std::move(supervisor)), granted_(std::move(granted)) {
+    : supervisor_(std::move(supervisor)), granted_(std::move(granted)) {
   // nop
 }
 
 scoped_lease::scoped_lease(scoped_lease&& other) noexcept
-  : supervisor_(std::move(other.supervisor_)),
-    granted_(other.dismiss()) {
+    : supervisor_(std::move(other.supervisor_)), granted_(other.dismiss()) {
   // nop
 }
 

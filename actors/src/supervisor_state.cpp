@@ -21,8 +21,8 @@ auto& log() {
 }
 
 failure not_known(const std::string& name) {
-  return {errc::unknown_model, "no model '" + name
-                                 + "' is known to this manager: acquire it "
+  return {errc::unknown_model, "no model '" + name +
+                                   "' is known to this manager: acquire it "
                                    "first or use a catalog id"};
 }
 
@@ -47,42 +47,42 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
     rp.deliver(make_error(*err));
     return rp;
   }
-  auto holder_addr = holder ? holder.address()
-                            : caf::actor_cast<caf::actor_addr>(
-                              self->current_sender());
+  auto holder_addr =
+      holder ? holder.address()
+             : caf::actor_cast<caf::actor_addr>(self->current_sender());
   auto& slot = slots[resolved->name];
   auto& entry = slot.entry;
   if (entry.state == entry_state::absent) {
     entry.spec = *resolved;
-  } else if (entry.spec.target != resolved->target
-             || entry.spec.path != resolved->path) {
+  } else if (entry.spec.target != resolved->target ||
+             entry.spec.path != resolved->path) {
     rp.deliver(make_error(
-      errc::placement_conflict,
-      "model '" + entry.spec.name + "' is already known on "
-        + to_string(entry.spec.target) + " from '" + entry.spec.path
-        + "': unload it before asking for it on "
-        + to_string(resolved->target)));
+        errc::placement_conflict,
+        "model '" + entry.spec.name + "' is already known on " +
+            to_string(entry.spec.target) + " from '" + entry.spec.path +
+            "': unload it before asking for it on " +
+            to_string(resolved->target)));
     return rp;
   }
   switch (entry.state) {
-    case entry_state::ready:
-      rp.deliver(grant(slot, holder_addr));
+  case entry_state::ready:
+    rp.deliver(grant(slot, holder_addr));
+    return rp;
+  case entry_state::loading:
+  case entry_state::unloading:
+    slot.waiting.push_back({rp, holder_addr});
+    return rp;
+  case entry_state::failed:
+    if (!may_retry(*entry.last_failure, now())) {
+      rp.deliver(make_error(refusal(*entry.last_failure, now())));
       return rp;
-    case entry_state::loading:
-    case entry_state::unloading:
-      slot.waiting.push_back({rp, holder_addr});
-      return rp;
-    case entry_state::failed:
-      if (!may_retry(*entry.last_failure, now())) {
-        rp.deliver(make_error(refusal(*entry.last_failure, now())));
-        return rp;
-      }
-      entry.spec = *resolved;
-      [[fallthrough]];
-    case entry_state::absent:
-      slot.waiting.push_back({rp, holder_addr});
-      start_load(slot);
-      return rp;
+    }
+    entry.spec = *resolved;
+    [[fallthrough]];
+  case entry_state::absent:
+    slot.waiting.push_back({rp, holder_addr});
+    start_load(slot);
+    return rp;
   }
   return rp;
 }
@@ -107,8 +107,8 @@ caf::result<uint32_t> supervisor_state::release(uint64_t id) {
   auto i = leases.find(id);
   if (i == leases.end())
     return make_error(errc::unknown_lease,
-                      "lease " + std::to_string(id)
-                        + " is unknown or was already released");
+                      "lease " + std::to_string(id) +
+                          " is unknown or was already released");
   auto rec = std::move(i->second);
   leases.erase(i);
   forget_lease(id, rec);
@@ -167,20 +167,20 @@ void supervisor_state::start_load(entry_slot& slot) {
   load_request req{entry.spec.path, entry.spec.target, entry.spec.precision};
   if (cfg.detached_models)
     slot.model = self->spawn<caf::detached + caf::linked>(
-      model_actor_impl, model_backend, req, entry.spec.name);
+        model_actor_impl, model_backend, req, entry.spec.name);
   else
-    slot.model = self->spawn<caf::linked>(model_actor_impl, model_backend,
-                                          req, entry.spec.name);
+    slot.model = self->spawn<caf::linked>(model_actor_impl, model_backend, req,
+                                          entry.spec.name);
   auto name = entry.spec.name;
   auto instance = entry.instance;
   self->request(slot.model, caf::infinite, load_atom_v)
-    .then(
-      [this, name, instance](const load_report& report) {
-        on_loaded(name, instance, report);
-      },
-      [this, name, instance](const caf::error& err) {
-        on_load_failed(name, instance, err);
-      });
+      .then(
+          [this, name, instance](const load_report& report) {
+            on_loaded(name, instance, report);
+          },
+          [this, name, instance](const caf::error& err) {
+            on_load_failed(name, instance, err);
+          });
 }
 
 void supervisor_state::on_loaded(const std::string& name, uint64_t instance,
@@ -219,8 +219,8 @@ void supervisor_state::on_load_failed(const std::string& name,
   log()->warn("load of '{}' failed ({}); not retried for {} s", name,
               to_string(cause),
               std::chrono::duration_cast<std::chrono::seconds>(
-                entry.last_failure->retry_after)
-                .count());
+                  entry.last_failure->retry_after)
+                  .count());
   stop_model(slot.model);
   slot.model = nullptr;
   auto waiting = std::move(slot.waiting);
@@ -260,8 +260,8 @@ bool supervisor_state::begin_unload(entry_slot& slot, const char* reason,
   if (entry.state != entry_state::ready)
     return false;
   if (entry.refs > 0 && !force) {
-    log()->info("refused to unload '{}': {} reference(s) held",
-                entry.spec.name, entry.refs);
+    log()->info("refused to unload '{}': {} reference(s) held", entry.spec.name,
+                entry.refs);
     return false;
   }
   bool keep_actor = entry.refs > 0;
@@ -278,8 +278,8 @@ bool supervisor_state::begin_unload(entry_slot& slot, const char* reason,
     on_unloaded(name, instance, reason);
   };
   self->request(model, caf::infinite, free_atom_v)
-    .then([finish](uint64_t) { finish(); },
-          [finish](const caf::error&) { finish(); });
+      .then([finish](uint64_t) { finish(); },
+            [finish](const caf::error&) { finish(); });
   return true;
 }
 
@@ -313,8 +313,8 @@ supervisor_state::unload(const std::string& name, bool force) {
     return rp;
   }
   auto& slot = i->second;
-  if (slot.entry.state == entry_state::unloading
-      || begin_unload(slot, force ? "forced" : "requested", force))
+  if (slot.entry.state == entry_state::unloading ||
+      begin_unload(slot, force ? "forced" : "requested", force))
     slot.on_absent.push_back([rp]() mutable { rp.deliver(true); });
   else
     rp.deliver(false);
@@ -324,8 +324,7 @@ supervisor_state::unload(const std::string& name, bool force) {
 namespace {
 
 /// Counts down unloads and answers once the last one has finished.
-template <class T>
-struct unload_join {
+template <class T> struct unload_join {
   caf::typed_response_promise<T> promise;
   T answer;
   size_t left = 0;
@@ -361,8 +360,8 @@ supervisor_state::cleanup() {
   join->left = 1;
   auto t = now();
   for (auto& [name, slot] : slots) {
-    if (is_idle_expired(slot.entry, t, cfg.idle_timeout)
-        && begin_unload(slot, "idle", false)) {
+    if (is_idle_expired(slot.entry, t, cfg.idle_timeout) &&
+        begin_unload(slot, "idle", false)) {
       join->answer.push_back(name);
       ++join->left;
       slot.on_absent.push_back([join] { join->done(); });
@@ -387,17 +386,17 @@ void supervisor_state::on_idle_timer(const std::string& name,
   auto& slot = i->second;
   if (slot.entry.instance == instance)
     slot.entry.idle_timer_armed = false;
-  auto decision = cmm::on_idle_timer(slot.entry, instance, now(),
-                                     cfg.idle_timeout);
+  auto decision =
+      cmm::on_idle_timer(slot.entry, instance, now(), cfg.idle_timeout);
   switch (decision.action) {
-    case idle_timer_decision::ignore:
-      break;
-    case idle_timer_decision::rearm:
-      arm_idle_timer(slot, decision.delay);
-      break;
-    case idle_timer_decision::unload:
-      begin_unload(slot, "idle", false);
-      break;
+  case idle_timer_decision::ignore:
+    break;
+  case idle_timer_decision::rearm:
+    arm_idle_timer(slot, decision.delay);
+    break;
+  case idle_timer_decision::unload:
+    begin_unload(slot, "idle", false);
+    break;
   }
 }
 

@@ -69,8 +69,7 @@ struct supervisor_state {
 
   caf::result<uint32_t> release(uint64_t id);
 
-  caf::typed_response_promise<bool> unload(const std::string& name,
-                                           bool force);
+  caf::typed_response_promise<bool> unload(const std::string& name, bool force);
 
   caf::typed_response_promise<uint32_t> unload_all(bool force);
 

@@ -29,8 +29,8 @@ public:
   /// Runs the model. Floating inputs are cast to the model's precision,
   /// integer and bool inputs pass unchanged. Bad inputs yield `bad_input`;
   /// the model stays usable.
-  virtual result<std::vector<tensor>> infer(const std::vector<tensor>& inputs)
-    = 0;
+  virtual result<std::vector<tensor>>
+  infer(const std::vector<tensor>& inputs) = 0;
 
   /// Bytes of parameters and buffers.
   virtual uint64_t bytes() const = 0;
@@ -52,8 +52,8 @@ public:
 
   /// Loads the model, classifying failures: `model_not_found`,
   /// `invalid_model_file`, `out_of_memory`, `load_failed`.
-  virtual result<std::unique_ptr<loaded_model>> load(const load_request& req)
-    = 0;
+  virtual result<std::unique_ptr<loaded_model>>
+  load(const load_request& req) = 0;
 };
 
 using backend_ptr = std::shared_ptr<backend>;

@@ -20,9 +20,7 @@ struct device {
     return x.kind == y.kind && x.index == y.index;
   }
 
-  friend bool operator!=(const device& x, const device& y) {
-    return !(x == y);
-  }
+  friend bool operator!=(const device& x, const device& y) { return !(x == y); }
 };
 
 /// Parses `cpu`, `cuda`, `cuda:N`, `sim` or `sim:N`.

@@ -8,8 +8,7 @@
 namespace cmm {
 
 /// Either a value or the failure that prevented it.
-template <class T>
-class result {
+template <class T> class result {
 public:
   result(T value) : data_(std::move(value)) {
     // nop
@@ -19,37 +18,21 @@ public:
     // nop
   }
 
-  explicit operator bool() const noexcept {
-    return data_.index() == 0;
-  }
+  explicit operator bool() const noexcept { return data_.index() == 0; }
 
-  T& value() {
-    return std::get<0>(data_);
-  }
+  T& value() { return std::get<0>(data_); }
 
-  const T& value() const {
-    return std::get<0>(data_);
-  }
+  const T& value() const { return std::get<0>(data_); }
 
-  T& operator*() {
-    return value();
-  }
+  T& operator*() { return value(); }
 
-  const T& operator*() const {
-    return value();
-  }
+  const T& operator*() const { return value(); }
 
-  T* operator->() {
-    return &value();
-  }
+  T* operator->() { return &value(); }
 
-  const T* operator->() const {
-    return &value();
-  }
+  const T* operator->() const { return &value(); }
 
-  const failure& error() const {
-    return std::get<1>(data_);
-  }
+  const failure& error() const { return std::get<1>(data_); }
 
 private:
   std::variant<T, failure> data_;

@@ -3,7 +3,7 @@
 namespace cmm {
 
 backend_router::backend_router(backend_ptr fallback)
-  : fallback_(std::move(fallback)) {
+    : fallback_(std::move(fallback)) {
   // nop
 }
 

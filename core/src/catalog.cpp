@@ -12,8 +12,8 @@ bool parse_catalog_entry(const std::string& id, const std::string& text,
   std::string field;
   while (std::getline(in, field, ','))
     fields.push_back(field);
-  if (fields.size() < 2 || fields.size() > 4 || fields[0].empty()
-      || fields[1].empty())
+  if (fields.size() < 2 || fields.size() > 4 || fields[0].empty() ||
+      fields[1].empty())
     return false;
   out.id = id;
   out.path = fields[0];

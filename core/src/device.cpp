@@ -8,8 +8,8 @@ namespace {
 
 failure bad_device(std::string_view str) {
   return {errc::invalid_device,
-          "unknown device '" + std::string(str)
-            + "': use cpu, cuda or cuda:N (N a device ordinal)"};
+          "unknown device '" + std::string(str) +
+              "': use cpu, cuda or cuda:N (N a device ordinal)"};
 }
 
 } // namespace
@@ -48,14 +48,14 @@ result<device> parse_device(std::string_view str) {
 std::string to_string(const device& x) {
   std::string str;
   switch (x.kind) {
-    case device::kind_t::cpu:
-      return "cpu";
-    case device::kind_t::cuda:
-      str = "cuda";
-      break;
-    case device::kind_t::sim:
-      str = "sim";
-      break;
+  case device::kind_t::cpu:
+    return "cpu";
+  case device::kind_t::cuda:
+    str = "cuda";
+    break;
+  case device::kind_t::sim:
+    str = "sim";
+    break;
   }
   if (x.index >= 0) {
     str += ':';

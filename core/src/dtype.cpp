@@ -8,20 +8,20 @@ namespace cmm {
 
 const char* to_string(dtype x) {
   switch (x) {
-    case dtype::f32:
-      return "fp32";
-    case dtype::f16:
-      return "fp16";
-    case dtype::bf16:
-      return "bf16";
-    case dtype::i64:
-      return "int64";
-    case dtype::i32:
-      return "int32";
-    case dtype::u8:
-      return "uint8";
-    case dtype::boolean:
-      return "bool";
+  case dtype::f32:
+    return "fp32";
+  case dtype::f16:
+    return "fp16";
+  case dtype::bf16:
+    return "bf16";
+  case dtype::i64:
+    return "int64";
+  case dtype::i32:
+    return "int32";
+  case dtype::u8:
+    return "uint8";
+  case dtype::boolean:
+    return "bool";
   }
   return "?";
 }
@@ -56,17 +56,17 @@ std::optional<dtype> parse_model_dtype(std::string_view str) {
 
 size_t element_size(dtype x) {
   switch (x) {
-    case dtype::f32:
-    case dtype::i32:
-      return 4;
-    case dtype::f16:
-    case dtype::bf16:
-      return 2;
-    case dtype::i64:
-      return 8;
-    case dtype::u8:
-    case dtype::boolean:
-      return 1;
+  case dtype::f32:
+  case dtype::i32:
+    return 4;
+  case dtype::f16:
+  case dtype::bf16:
+    return 2;
+  case dtype::i64:
+    return 8;
+  case dtype::u8:
+  case dtype::boolean:
+    return 1;
   }
   return 1;
 }

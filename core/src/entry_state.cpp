@@ -6,16 +6,16 @@ namespace cmm {
 
 const char* to_string(entry_state x) {
   switch (x) {
-    case entry_state::absent:
-      return "absent";
-    case entry_state::loading:
-      return "loading";
-    case entry_state::ready:
-      return "ready";
-    case entry_state::unloading:
-      return "unloading";
-    case entry_state::failed:
-      return "failed";
+  case entry_state::absent:
+    return "absent";
+  case entry_state::loading:
+    return "loading";
+  case entry_state::ready:
+    return "ready";
+  case entry_state::unloading:
+    return "unloading";
+  case entry_state::failed:
+    return "failed";
   }
   return "?";
 }
@@ -23,16 +23,16 @@ const char* to_string(entry_state x) {
 bool is_legal_transition(entry_state from, entry_state to) {
   using s = entry_state;
   switch (from) {
-    case s::absent:
-      return to == s::loading;
-    case s::loading:
-      return to == s::ready || to == s::failed;
-    case s::ready:
-      return to == s::unloading;
-    case s::unloading:
-      return to == s::absent;
-    case s::failed:
-      return to == s::loading || to == s::absent;
+  case s::absent:
+    return to == s::loading;
+  case s::loading:
+    return to == s::ready || to == s::failed;
+  case s::ready:
+    return to == s::unloading;
+  case s::unloading:
+    return to == s::absent;
+  case s::failed:
+    return to == s::loading || to == s::absent;
   }
   return false;
 }
@@ -40,9 +40,9 @@ bool is_legal_transition(entry_state from, entry_state to) {
 std::optional<failure> check_transition(entry_state from, entry_state to) {
   if (is_legal_transition(from, to))
     return std::nullopt;
-  return failure{errc::invalid_spec, std::string{"illegal state transition "}
-                                       + to_string(from) + " -> "
-                                       + to_string(to)};
+  return failure{errc::invalid_spec, std::string{"illegal state transition "} +
+                                         to_string(from) + " -> " +
+                                         to_string(to)};
 }
 
 } // namespace cmm

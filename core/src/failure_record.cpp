@@ -7,28 +7,28 @@ namespace cmm {
 
 const char* to_string(failure_kind x) {
   switch (x) {
-    case failure_kind::not_found:
-      return "not_found";
-    case failure_kind::invalid_model_file:
-      return "invalid_model_file";
-    case failure_kind::out_of_memory:
-      return "out_of_memory";
-    case failure_kind::other:
-      return "other";
+  case failure_kind::not_found:
+    return "not_found";
+  case failure_kind::invalid_model_file:
+    return "invalid_model_file";
+  case failure_kind::out_of_memory:
+    return "out_of_memory";
+  case failure_kind::other:
+    return "other";
   }
   return "?";
 }
 
 failure_kind classify(errc code) {
   switch (code) {
-    case errc::model_not_found:
-      return failure_kind::not_found;
-    case errc::invalid_model_file:
-      return failure_kind::invalid_model_file;
-    case errc::out_of_memory:
-      return failure_kind::out_of_memory;
-    default:
-      return failure_kind::other;
+  case errc::model_not_found:
+    return failure_kind::not_found;
+  case errc::invalid_model_file:
+    return failure_kind::invalid_model_file;
+  case errc::out_of_memory:
+    return failure_kind::out_of_memory;
+  default:
+    return failure_kind::other;
   }
 }
 
@@ -62,10 +62,10 @@ bool may_retry(const failure_record& rec, time_point now) {
 failure refusal(const failure_record& rec, time_point now) {
   auto left = rec.failed_at + rec.retry_after - now;
   auto secs = std::chrono::ceil<std::chrono::seconds>(left).count();
-  return {rec.cause.code,
-          rec.cause.message + " (the load failed earlier and is not retried "
-            + "for another " + std::to_string(secs)
-            + " s unless the model is reset)"};
+  return {rec.cause.code, rec.cause.message +
+                              " (the load failed earlier and is not retried " +
+                              "for another " + std::to_string(secs) +
+                              " s unless the model is reset)"};
 }
 
 } // namespace cmm

@@ -29,8 +29,8 @@ std::optional<failure> check_type(const std::string& type,
       names += ", ";
     names += name;
   }
-  return failure{errc::unknown_type, "unknown model type '" + type
-                                       + "': allowed types are " + names};
+  return failure{errc::unknown_type, "unknown model type '" + type +
+                                         "': allowed types are " + names};
 }
 
 result<resolved_spec> resolve(const model_spec& spec,
@@ -65,17 +65,16 @@ result<resolved_spec> resolve(const model_spec& spec,
   }
   if (auto err = check_type(out.type, cfg.allowed_types))
     return *err;
-  auto dev = parse_device(device_str.empty() ? cfg.default_device
-                                             : device_str);
+  auto dev = parse_device(device_str.empty() ? cfg.default_device : device_str);
   if (!dev)
     return dev.error();
   out.target = *dev;
   auto precision_str = dtype_str.empty() ? cfg.dtype : dtype_str;
   auto precision = parse_model_dtype(precision_str);
   if (!precision)
-    return failure{errc::invalid_dtype, "unknown model dtype '"
-                                          + precision_str
-                                          + "': use bf16, fp16 or fp32"};
+    return failure{errc::invalid_dtype, "unknown model dtype '" +
+                                            precision_str +
+                                            "': use bf16, fp16 or fp32"};
   out.precision = *precision;
   return out;
 }

@@ -68,18 +68,15 @@ class sim_model : public loaded_model {
 public:
   sim_model(std::shared_ptr<sim_backend> owner, uint64_t bytes,
             uint64_t infer_ms, dtype precision)
-    : owner_(std::move(owner)),
-      bytes_(bytes),
-      infer_ms_(infer_ms),
-      precision_(precision) {
+      : owner_(std::move(owner)), bytes_(bytes), infer_ms_(infer_ms),
+        precision_(precision) {
     // nop
   }
 
-  ~sim_model() override {
-    owner_->on_model_destroyed(bytes_);
-  }
+  ~sim_model() override { owner_->on_model_destroyed(bytes_); }
 
-  result<std::vector<tensor>> infer(const std::vector<tensor>& inputs) override {
+  result<std::vector<tensor>>
+  infer(const std::vector<tensor>& inputs) override {
     if (inputs.empty())
       return failure{errc::bad_input, "the simulated model needs one input"};
     if (infer_ms_ > 0)
@@ -88,20 +85,16 @@ public:
     for (auto& x : inputs) {
       if (is_floating(x.type) && x.type != precision_)
         outputs.push_back(
-          make_tensor_from_floats(precision_, x.shape, x.to_floats()));
+            make_tensor_from_floats(precision_, x.shape, x.to_floats()));
       else
         outputs.push_back(x);
     }
     return outputs;
   }
 
-  uint64_t bytes() const override {
-    return bytes_;
-  }
+  uint64_t bytes() const override { return bytes_; }
 
-  std::string precision() const override {
-    return to_string(precision_);
-  }
+  std::string precision() const override { return to_string(precision_); }
 
 private:
   std::shared_ptr<sim_backend> owner_;
@@ -117,8 +110,8 @@ std::optional<failure> sim_backend::check(const load_request& req) const {
                    "sim:N"};
   if (!parse_sim_path(req.path))
     return failure{errc::invalid_spec,
-                   "malformed simulated model path '" + req.path
-                     + "': use sim://NAME?bytes=N&load_ms=M&fail=KIND"};
+                   "malformed simulated model path '" + req.path +
+                       "': use sim://NAME?bytes=N&load_ms=M&fail=KIND"};
   return std::nullopt;
 }
 
@@ -142,9 +135,8 @@ sim_backend::load(const load_request& req) {
     ++resident_;
     resident_bytes_ += params.bytes;
   }
-  return std::unique_ptr<loaded_model>{
-    new sim_model(shared_from_this(), params.bytes, params.infer_ms,
-                  req.precision)};
+  return std::unique_ptr<loaded_model>{new sim_model(
+      shared_from_this(), params.bytes, params.infer_ms, req.precision)};
 }
 
 uint32_t sim_backend::loads(const std::string& path) const {

@@ -18,8 +18,7 @@ size_t tensor::nbytes() const {
 
 namespace {
 
-template <class T>
-T read_at(const uint8_t* data, size_t index) {
+template <class T> T read_at(const uint8_t* data, size_t index) {
   T value;
   std::memcpy(&value, data + index * sizeof(T), sizeof(T));
   return value;
@@ -38,25 +37,25 @@ std::vector<float> tensor::to_floats() const {
   const uint8_t* data = bytes ? bytes->data() : nullptr;
   for (size_t i = 0; i < n; ++i) {
     switch (type) {
-      case dtype::f32:
-        out[i] = read_at<float>(data, i);
-        break;
-      case dtype::f16:
-        out[i] = f16_to_float(read_at<uint16_t>(data, i));
-        break;
-      case dtype::bf16:
-        out[i] = bf16_to_float(read_at<uint16_t>(data, i));
-        break;
-      case dtype::i64:
-        out[i] = static_cast<float>(read_at<int64_t>(data, i));
-        break;
-      case dtype::i32:
-        out[i] = static_cast<float>(read_at<int32_t>(data, i));
-        break;
-      case dtype::u8:
-      case dtype::boolean:
-        out[i] = static_cast<float>(data[i]);
-        break;
+    case dtype::f32:
+      out[i] = read_at<float>(data, i);
+      break;
+    case dtype::f16:
+      out[i] = f16_to_float(read_at<uint16_t>(data, i));
+      break;
+    case dtype::bf16:
+      out[i] = bf16_to_float(read_at<uint16_t>(data, i));
+      break;
+    case dtype::i64:
+      out[i] = static_cast<float>(read_at<int64_t>(data, i));
+      break;
+    case dtype::i32:
+      out[i] = static_cast<float>(read_at<int32_t>(data, i));
+      break;
+    case dtype::u8:
+    case dtype::boolean:
+      out[i] = static_cast<float>(data[i]);
+      break;
     }
   }
   return out;
@@ -72,10 +71,10 @@ result<tensor> make_tensor(dtype type, std::vector<int64_t> shape,
       return failure{errc::bad_input, "tensor shape has a negative extent"};
   auto expected = static_cast<size_t>(t.numel()) * element_size(type);
   if (expected != bytes.size())
-    return failure{errc::bad_input,
-                   "tensor payload holds " + std::to_string(bytes.size())
-                     + " bytes but its shape and dtype need "
-                     + std::to_string(expected)};
+    return failure{errc::bad_input, "tensor payload holds " +
+                                        std::to_string(bytes.size()) +
+                                        " bytes but its shape and dtype need " +
+                                        std::to_string(expected)};
   t.bytes = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
   return t;
 }
@@ -86,35 +85,34 @@ tensor make_tensor_from_floats(dtype type, std::vector<int64_t> shape,
   t.type = type;
   t.shape = std::move(shape);
   if (static_cast<size_t>(t.numel()) != values.size())
-    throw std::invalid_argument("make_tensor_from_floats: "
-                                + std::to_string(values.size())
-                                + " values for a shape of "
-                                + std::to_string(t.numel()) + " elements");
+    throw std::invalid_argument(
+        "make_tensor_from_floats: " + std::to_string(values.size()) +
+        " values for a shape of " + std::to_string(t.numel()) + " elements");
   std::vector<uint8_t> buf(values.size() * element_size(type));
   for (size_t i = 0; i < values.size(); ++i) {
     auto x = values[i];
     switch (type) {
-      case dtype::f32:
-        write_at(buf, i, x);
-        break;
-      case dtype::f16:
-        write_at(buf, i, float_to_f16(x));
-        break;
-      case dtype::bf16:
-        write_at(buf, i, float_to_bf16(x));
-        break;
-      case dtype::i64:
-        write_at(buf, i, static_cast<int64_t>(x));
-        break;
-      case dtype::i32:
-        write_at(buf, i, static_cast<int32_t>(x));
-        break;
-      case dtype::u8:
-        buf[i] = static_cast<uint8_t>(x);
-        break;
-      case dtype::boolean:
-        buf[i] = x != 0.0f ? 1 : 0;
-        break;
+    case dtype::f32:
+      write_at(buf, i, x);
+      break;
+    case dtype::f16:
+      write_at(buf, i, float_to_f16(x));
+      break;
+    case dtype::bf16:
+      write_at(buf, i, float_to_bf16(x));
+      break;
+    case dtype::i64:
+      write_at(buf, i, static_cast<int64_t>(x));
+      break;
+    case dtype::i32:
+      write_at(buf, i, static_cast<int32_t>(x));
+      break;
+    case dtype::u8:
+      buf[i] = static_cast<uint8_t>(x);
+      break;
+    case dtype::boolean:
+      buf[i] = x != 0.0f ? 1 : 0;
+      break;
     }
   }
   t.bytes = std::make_shared<const std::vector<uint8_t>>(std::move(buf));

@@ -157,15 +157,15 @@ TEST_CASE_METHOD(deterministic_fixture,
 TEST_CASE_METHOD(deterministic_fixture,
                  "a path-based acquire works like the seed's load_model",
                  "[acquire]") {
-  auto granted = acquire(model_spec::by_path("sim://gamma?bytes=77",
-                                             "voice_design", "sim:1"));
+  auto granted = acquire(
+      model_spec::by_path("sim://gamma?bytes=77", "voice_design", "sim:1"));
   REQUIRE(granted);
   CHECK(granted.value->name == "sim://gamma?bytes=77");
   auto stats = info("sim://gamma?bytes=77");
   CHECK(stats.device == "sim:1");
   CHECK(stats.type == "voice_design");
   CHECK(stats.bytes == 77);
-  auto conflict = acquire(model_spec::by_path("sim://gamma?bytes=77",
-                                              "voice_design", "sim:2"));
+  auto conflict = acquire(
+      model_spec::by_path("sim://gamma?bytes=77", "voice_design", "sim:2"));
   CHECK(conflict.error.code == errc::placement_conflict);
 }

@@ -28,8 +28,8 @@ struct client_fixture : test::threaded_fixture {
 
 } // namespace
 
-TEST_CASE_METHOD(client_fixture,
-                 "the blocking client mirrors the seed's API", "[client]") {
+TEST_CASE_METHOD(client_fixture, "the blocking client mirrors the seed's API",
+                 "[client]") {
   blocking_client client{sys};
   CHECK_FALSE(client.is_model_loaded("sim://base"));
   auto first = client.load_model("sim://base", "base");
@@ -67,8 +67,8 @@ TEST_CASE_METHOD(client_fixture,
   CHECK(out[1].bytes == ids.bytes);
 }
 
-TEST_CASE_METHOD(client_fixture,
-                 "the blocking client throws clear errors", "[client]") {
+TEST_CASE_METHOD(client_fixture, "the blocking client throws clear errors",
+                 "[client]") {
   blocking_client client{sys};
   try {
     client.load_model("sim://x", "vocoder");

@@ -39,21 +39,21 @@ struct race_fixture : test::threaded_fixture {
 
 /// Acquires `id`, reports the lease to `observer`, then releases it when
 /// told to.
-caf::behavior racing_client(caf::event_based_actor* self,
-                            supervisor_actor sup, caf::actor observer,
-                            std::string id) {
+caf::behavior racing_client(caf::event_based_actor* self, supervisor_actor sup,
+                            caf::actor observer, std::string id) {
   self->request(sup, std::chrono::seconds{30}, acquire_atom_v,
                 model_spec::by_id(id), caf::actor{})
-    .then(
-      [=](const lease& granted) {
-        self->send(observer, granted);
-        self->become([=](release_atom) {
-          self->request(sup, std::chrono::seconds{30}, release_atom_v,
-                        granted.id)
-            .then([=](uint32_t) { self->send(observer, caf::ok_atom_v); });
-        });
-      },
-      [=](const caf::error& err) { self->send(observer, err); });
+      .then(
+          [=](const lease& granted) {
+            self->send(observer, granted);
+            self->become([=](release_atom) {
+              self->request(sup, std::chrono::seconds{30}, release_atom_v,
+                            granted.id)
+                  .then(
+                      [=](uint32_t) { self->send(observer, caf::ok_atom_v); });
+            });
+          },
+          [=](const caf::error& err) { self->send(observer, err); });
   return {[](caf::ok_atom) {}};
 }
 
@@ -71,10 +71,10 @@ TEST_CASE_METHOD(race_fixture,
   std::set<model_actor> instances;
   int failures = 0;
   for (int i = 0; i < 100; ++i)
-    self->receive([&](const lease& granted) { instances.insert(granted.model); },
-                  [&](const caf::error&) { ++failures; },
-                  caf::after(std::chrono::seconds{30}) >>
-                    [&] { ++failures; });
+    self->receive(
+        [&](const lease& granted) { instances.insert(granted.model); },
+        [&](const caf::error&) { ++failures; },
+        caf::after(std::chrono::seconds{30}) >> [&] { ++failures; });
   CHECK(failures == 0);
   CHECK(instances.size() == 1);
   CHECK(backend->loads(slow_model) == 1);
@@ -107,27 +107,27 @@ TEST_CASE_METHOD(race_fixture,
       auto id = "m" + std::to_string(rng() % 4);
       try {
         switch (rng() % 8) {
-          case 0:
-            client.unload_model(id, true);
-            break;
-          case 1:
-            client.cleanup_idle_models();
-            break;
-          default: {
-            auto held = client.acquire(model_spec::by_id(id));
-            auto input = make_tensor_from_floats(dtype::f32, {1}, {1.0f});
-            try {
-              client.infer(held.get(), {input});
-              ++inferences;
-            } catch (const manager_error& err) {
-              // A concurrent forced unload may revoke the lease.
-              if (err.code() != errc::model_unloaded)
-                ++unexpected;
-            }
-            if (rng() % 2 == 0)
-              client.release_model(held);
-            break;
+        case 0:
+          client.unload_model(id, true);
+          break;
+        case 1:
+          client.cleanup_idle_models();
+          break;
+        default: {
+          auto held = client.acquire(model_spec::by_id(id));
+          auto input = make_tensor_from_floats(dtype::f32, {1}, {1.0f});
+          try {
+            client.infer(held.get(), {input});
+            ++inferences;
+          } catch (const manager_error& err) {
+            // A concurrent forced unload may revoke the lease.
+            if (err.code() != errc::model_unloaded)
+              ++unexpected;
           }
+          if (rng() % 2 == 0)
+            client.release_model(held);
+          break;
+        }
         }
       } catch (const manager_error&) {
         ++unexpected;

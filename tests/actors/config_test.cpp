@@ -28,8 +28,8 @@ TEST_CASE("defaults hold without a config file", "[config]") {
   CHECK(cfg->default_device == "cpu");
   CHECK(cfg->idle_timeout == std::chrono::seconds{300});
   CHECK(cfg->dtype == "bf16");
-  CHECK(cfg->allowed_types
-        == std::vector<std::string>{"base", "custom_voice", "voice_design"});
+  CHECK(cfg->allowed_types ==
+        std::vector<std::string>{"base", "custom_voice", "voice_design"});
   CHECK(cfg->models.empty());
 }
 
@@ -47,7 +47,7 @@ log-level="off"
 base="models/base.pt,base"
 voc="models/voc.pt,vocoder,cpu,fp32"
 )",
-                     {"--cmm.idle-timeout=5s"});
+                      {"--cmm.idle-timeout=5s"});
   REQUIRE(cfg);
   CHECK(cfg->default_device == "cuda:1");
   CHECK(cfg->idle_timeout == std::chrono::seconds{5});
@@ -70,12 +70,12 @@ TEST_CASE("bad config values are errors naming the key", "[config]") {
     std::string key;
   };
   std::vector<bad_case> cases = {
-    {"[cmm]\ndefault-device=\"tpu\"\n", "cmm.default-device"},
-    {"[cmm]\ndtype=\"int8\"\n", "cmm.dtype"},
-    {"[cmm]\nidle-timeout=0s\n", "cmm.idle-timeout"},
-    {"[cmm]\nallowed-types=[]\n", "cmm.allowed-types"},
-    {"[cmm.models]\nx=\"only-a-path\"\n", "cmm.models.x"},
-    {"[cmm.models]\nx=\"p.pt,vocoder\"\n", "cmm.models.x"},
+      {"[cmm]\ndefault-device=\"tpu\"\n", "cmm.default-device"},
+      {"[cmm]\ndtype=\"int8\"\n", "cmm.dtype"},
+      {"[cmm]\nidle-timeout=0s\n", "cmm.idle-timeout"},
+      {"[cmm]\nallowed-types=[]\n", "cmm.allowed-types"},
+      {"[cmm.models]\nx=\"only-a-path\"\n", "cmm.models.x"},
+      {"[cmm.models]\nx=\"p.pt,vocoder\"\n", "cmm.models.x"},
   };
   for (auto& c : cases) {
     INFO(c.ini);

@@ -21,14 +21,11 @@
 namespace cmm::test {
 
 /// What a request returned: a value or the error.
-template <class T>
-struct reply {
+template <class T> struct reply {
   std::optional<T> value;
   failure error;
 
-  explicit operator bool() const {
-    return value.has_value();
-  }
+  explicit operator bool() const { return value.has_value(); }
 };
 
 /// A supervisor over the simulated backend under CAF's deterministic
@@ -57,10 +54,9 @@ public:
   }
 
   explicit deterministic_fixture(manager_config cfg = default_config())
-    : sys(prepare(sys_cfg)),
-      sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),
-      backend(std::make_shared<sim_backend>()),
-      self(sys, true) {
+      : sys(prepare(sys_cfg)),
+        sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),
+        backend(std::make_shared<sim_backend>()), self(sys, true) {
     sup = spawn_supervisor(sys, std::move(cfg), backend);
     run();
   }
@@ -71,9 +67,7 @@ public:
   }
 
   /// Delivers every pending message.
-  void run() {
-    sched.run();
-  }
+  void run() { sched.run(); }
 
   /// Moves the clock forward, fires due timers and delivers the results.
   void advance(caf::timespan delta) {

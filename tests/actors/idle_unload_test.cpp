@@ -25,8 +25,8 @@ TEST_CASE_METHOD(deterministic_fixture,
   CHECK(backend->resident() == 0);
 }
 
-TEST_CASE_METHOD(deterministic_fixture,
-                 "a model in use never idles out", "[idle]") {
+TEST_CASE_METHOD(deterministic_fixture, "a model in use never idles out",
+                 "[idle]") {
   auto granted = acquire("alpha");
   REQUIRE(granted);
   advance(idle_timeout * 3);

@@ -26,8 +26,8 @@ struct failing_fixture : deterministic_fixture {
 
 } // namespace
 
-TEST_CASE_METHOD(failing_fixture,
-                 "a failed load is not retried until reset", "[failure]") {
+TEST_CASE_METHOD(failing_fixture, "a failed load is not retried until reset",
+                 "[failure]") {
   auto first = acquire("corrupt");
   CHECK(first.error.code == errc::invalid_model_file);
   auto second = acquire("corrupt");
@@ -44,8 +44,8 @@ TEST_CASE_METHOD(failing_fixture,
   CHECK(backend->loads("sim://corrupt?fail=corrupt") == 2);
 }
 
-TEST_CASE_METHOD(failing_fixture,
-                 "after a reset a repaired model loads", "[failure]") {
+TEST_CASE_METHOD(failing_fixture, "after a reset a repaired model loads",
+                 "[failure]") {
   CHECK(acquire("flaky").error.code == errc::invalid_model_file);
   CHECK(acquire("flaky").error.code == errc::invalid_model_file);
   CHECK(*ask<bool>(sup, reset_atom_v, std::string{"flaky"}).value);
@@ -73,8 +73,8 @@ TEST_CASE_METHOD(failing_fixture,
   CHECK(backend->loads("sim://corrupt?fail=corrupt") == 1);
 }
 
-TEST_CASE_METHOD(failing_fixture,
-                 "a transient failure backs off, then loads", "[failure]") {
+TEST_CASE_METHOD(failing_fixture, "a transient failure backs off, then loads",
+                 "[failure]") {
   CHECK(acquire("oom").error.code == errc::out_of_memory);
   CHECK(acquire("oom").error.code == errc::out_of_memory);
   sched.clock().current_time += retry_policy{}.transient_base;
@@ -94,8 +94,7 @@ TEST_CASE_METHOD(failing_fixture,
   CHECK(bad_device.error.code == errc::invalid_device);
   auto no_cuda = acquire(model_spec::by_path("sim://x", "base", "cuda:0"));
   CHECK(no_cuda.error.code == errc::device_unavailable);
-  auto missing = acquire(model_spec::by_path("sim://x?fail=not_found",
-                                             "base"));
+  auto missing = acquire(model_spec::by_path("sim://x?fail=not_found", "base"));
   CHECK(missing.error.code == errc::model_not_found);
   auto unknown_id = acquire("delta");
   CHECK(unknown_id.error.code == errc::unknown_model);

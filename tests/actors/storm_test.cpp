@@ -72,44 +72,44 @@ TEST_CASE_METHOD(storm_fixture,
   };
   for (int step = 0; step < 2000; ++step) {
     switch (pick(7)) {
-      case 0:
-      case 1: {
-        auto granted = acquire(storm_models[pick(storm_models.size())]);
-        REQUIRE(granted);
-        held.push_back({*granted.value, false});
+    case 0:
+    case 1: {
+      auto granted = acquire(storm_models[pick(storm_models.size())]);
+      REQUIRE(granted);
+      held.push_back({*granted.value, false});
+      break;
+    }
+    case 2:
+    case 3: {
+      if (held.empty())
         break;
-      }
-      case 2:
-      case 3: {
-        if (held.empty())
-          break;
-        auto i = pick(held.size());
-        REQUIRE(release(held[i].granted.id));
-        held.erase(held.begin() + static_cast<ptrdiff_t>(i));
-        break;
-      }
-      case 4: {
-        auto& id = storm_models[pick(storm_models.size())];
-        bool force = pick(2) == 0;
-        auto done = ask<bool>(sup, unload_atom_v, id, force);
-        REQUIRE(done);
-        if (*done.value)
-          for (auto& h : held)
-            if (h.granted.name == id)
-              h.revoked = true;
-        break;
-      }
-      case 5: {
-        auto swept = ask<std::vector<std::string>>(sup, cleanup_atom_v);
-        REQUIRE(swept);
-        for (auto& id : *swept.value)
-          for (auto& h : held)
-            REQUIRE((h.granted.name != id || h.revoked));
-        break;
-      }
-      case 6:
-        advance(std::chrono::milliseconds{pick(6000)});
-        break;
+      auto i = pick(held.size());
+      REQUIRE(release(held[i].granted.id));
+      held.erase(held.begin() + static_cast<ptrdiff_t>(i));
+      break;
+    }
+    case 4: {
+      auto& id = storm_models[pick(storm_models.size())];
+      bool force = pick(2) == 0;
+      auto done = ask<bool>(sup, unload_atom_v, id, force);
+      REQUIRE(done);
+      if (*done.value)
+        for (auto& h : held)
+          if (h.granted.name == id)
+            h.revoked = true;
+      break;
+    }
+    case 5: {
+      auto swept = ask<std::vector<std::string>>(sup, cleanup_atom_v);
+      REQUIRE(swept);
+      for (auto& id : *swept.value)
+        for (auto& h : held)
+          REQUIRE((h.granted.name != id || h.revoked));
+      break;
+    }
+    case 6:
+      advance(std::chrono::milliseconds{pick(6000)});
+      break;
     }
     check_invariants();
   }

@@ -16,9 +16,8 @@ namespace cmm::test {
 class threaded_fixture {
 public:
   explicit threaded_fixture(manager_config cfg)
-    : sys(prepare(sys_cfg)),
-      backend(std::make_shared<sim_backend>()),
-      manager(std::make_unique<model_manager>(sys, std::move(cfg), backend)) {
+      : sys(prepare(sys_cfg)), backend(std::make_shared<sim_backend>()),
+        manager(std::make_unique<model_manager>(sys, std::move(cfg), backend)) {
     // nop
   }
 

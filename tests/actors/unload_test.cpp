@@ -38,8 +38,8 @@ TEST_CASE_METHOD(deterministic_fixture,
   CHECK_FALSE(*ask<bool>(sup, unload_atom_v, std::string{"alpha"}, true).value);
 }
 
-TEST_CASE_METHOD(deterministic_fixture,
-                 "unload_all counts what it unloaded", "[unload]") {
+TEST_CASE_METHOD(deterministic_fixture, "unload_all counts what it unloaded",
+                 "[unload]") {
   auto a = acquire("alpha");
   auto b = acquire("beta");
   auto c = acquire(model_spec::by_path("sim://gamma", "base"));
@@ -64,8 +64,8 @@ TEST_CASE_METHOD(deterministic_fixture,
   release(first.value->id);
   // Both messages queue before either is handled.
   auto unloading = post(sup, unload_atom_v, std::string{"alpha"}, false);
-  auto acquiring = post(sup, acquire_atom_v, model_spec::by_id("alpha"),
-                        caf::actor{});
+  auto acquiring =
+      post(sup, acquire_atom_v, model_spec::by_id("alpha"), caf::actor{});
   run();
   auto unloaded = collect<bool>(unloading);
   auto second = collect<lease>(acquiring);

@@ -28,10 +28,9 @@ struct real_fixture {
     manager_config cfg;
     cfg.dtype = "bf16";
     cfg.models["base"] = {"base", dir.file("base.pt"), "base", "", ""};
-    cfg.models["base32"] = {"base32", dir.file("base.pt"), "base", "",
-                            "fp32"};
-    manager = std::make_unique<model_manager>(sys, cfg,
-                                              make_default_backend(cfg));
+    cfg.models["base32"] = {"base32", dir.file("base.pt"), "base", "", "fp32"};
+    manager =
+        std::make_unique<model_manager>(sys, cfg, make_default_backend(cfg));
     client = std::make_unique<blocking_client>(sys);
   }
 
@@ -55,8 +54,8 @@ TEST_CASE_METHOD(real_fixture,
                  "accounted, and gives them back on unload",
                  "[real]") {
   auto bp = blueprint;
-  uint64_t floats = bp.vocab * bp.width + bp.width * bp.hidden + bp.hidden
-                    + bp.hidden * bp.width + bp.width;
+  uint64_t floats = bp.vocab * bp.width + bp.width * bp.hidden + bp.hidden +
+                    bp.hidden * bp.width + bp.width;
   uint64_t int64_buffer = 8 * bp.width;
   {
     auto held = client->acquire(model_spec::by_id("base32"));
@@ -85,8 +84,8 @@ TEST_CASE_METHOD(real_fixture,
                  "stays ready",
                  "[real]") {
   auto held = client->acquire(model_spec::by_id("base"));
-  auto wrong = make_tensor_from_floats(dtype::f32, {1, 7},
-                                       std::vector<float>(7, 1.0f));
+  auto wrong =
+      make_tensor_from_floats(dtype::f32, {1, 7}, std::vector<float>(7, 1.0f));
   try {
     client->infer(held.get(), {wrong});
     FAIL("inference on a wrongly shaped input succeeded");
@@ -112,10 +111,10 @@ TEST_CASE_METHOD(real_fixture,
     errc expected;
   };
   std::vector<bad_file> cases = {
-    {"missing.pt", errc::model_not_found},
-    {"random.pt", errc::invalid_model_file},
-    {"truncated.pt", errc::invalid_model_file},
-    {"plain.zip", errc::invalid_model_file},
+      {"missing.pt", errc::model_not_found},
+      {"random.pt", errc::invalid_model_file},
+      {"truncated.pt", errc::invalid_model_file},
+      {"plain.zip", errc::invalid_model_file},
   };
   for (auto& c : cases) {
     INFO(c.name);

@@ -19,9 +19,7 @@ namespace {
 struct fixture {
   test::temp_directory dir;
 
-  std::string file(const std::string& name) const {
-    return dir.file(name);
-  }
+  std::string file(const std::string& name) const { return dir.file(name); }
 };
 
 std::string read_all(const std::string& path) {

@@ -8,8 +8,8 @@
 #include <random>
 #include <string>
 
-#include "cmm/cuda_memory.hpp"
 #include "../temp_directory.hpp"
+#include "cmm/cuda_memory.hpp"
 #include "cmm/model_generator.hpp"
 
 using namespace cmm;
@@ -23,9 +23,7 @@ struct fixture {
   test::temp_directory dir;
   torchscript_backend backend;
 
-  std::string file(const std::string& name) const {
-    return dir.file(name);
-  }
+  std::string file(const std::string& name) const { return dir.file(name); }
 
   // Writes `bp` and loads it in `precision`, failing the test on errors.
   std::unique_ptr<loaded_model> load_model(const model_blueprint& bp,

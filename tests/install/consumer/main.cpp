@@ -22,19 +22,18 @@ int main() {
   for (int i = 0; i < 2; ++i)
     self->request(sup, std::chrono::seconds{10}, cmm::acquire_atom_v, spec,
                   caf::actor{})
-      .receive([&](cmm::lease& x) { leases.push_back(std::move(x)); },
-               [&](caf::error& err) {
-                 std::fprintf(stderr, "%s\n", sys.render(err).c_str());
-               });
+        .receive([&](cmm::lease& x) { leases.push_back(std::move(x)); },
+                 [&](caf::error& err) {
+                   std::fprintf(stderr, "%s\n", sys.render(err).c_str());
+                 });
   uint32_t refs = 0;
   self->request(sup, std::chrono::seconds{10}, cmm::info_atom_v,
                 std::string{"sim://embedded"})
-    .receive([&](cmm::model_info& x) { refs = x.refs; },
-             [](caf::error&) {});
+      .receive([&](cmm::model_info& x) { refs = x.refs; }, [](caf::error&) {});
   uint32_t left = 99;
   for (auto& x : leases)
     self->request(sup, std::chrono::seconds{10}, cmm::release_atom_v, x.id)
-      .receive([&](uint32_t n) { left = n; }, [](caf::error&) {});
+        .receive([&](uint32_t n) { left = n; }, [](caf::error&) {});
   std::printf("embedder: %u refs, %u after release\n", refs, left);
   return refs == 2 && left == 0 ? 0 : 1;
 }
