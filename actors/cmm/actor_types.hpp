@@ -15,6 +15,7 @@
 #include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "cmm/device_budget.hpp"
 #include "cmm/model_entry.hpp"
 #include "cmm/model_spec.hpp"
 #include "cmm/tensor.hpp"
@@ -34,6 +35,10 @@ CAF_ADD_ATOM(cmm, cmm, infer_atom, "infer")
 CAF_ADD_ATOM(cmm, cmm, load_atom, "load")
 CAF_ADD_ATOM(cmm, cmm, free_atom, "free")
 CAF_ADD_ATOM(cmm, cmm, idle_atom, "idle")
+CAF_ADD_ATOM(cmm, cmm, move_atom, "move")
+CAF_ADD_ATOM(cmm, cmm, preload_atom, "preload")
+CAF_ADD_ATOM(cmm, cmm, devices_atom, "devices")
+CAF_ADD_ATOM(cmm, cmm, deadline_atom, "deadline")
 
 namespace cmm {
 
@@ -42,15 +47,19 @@ struct load_report {
   uint64_t bytes = 0;
   std::string precision;
   caf::timespan load_time{0};
+  caf::timespan warmup_time{0};
 };
 
 /// One loaded model: loads it through the backend on request, serves
 /// inference, and frees it on `free_atom` (answering the bytes freed). After
 /// that it answers inference with `model_unloaded` until the supervisor lets
-/// it go. Blocking work happens only here, so production spawns it detached.
+/// it go. `move_atom` moves it to another device (tier demotion) and answers
+/// its bytes there. Blocking work happens only here, so production spawns it
+/// detached.
 using model_actor = caf::typed_actor<
     caf::replies_to<infer_atom, std::vector<tensor>>::with<std::vector<tensor>>,
     caf::replies_to<load_atom>::with<load_report>,
+    caf::replies_to<move_atom, std::string>::with<uint64_t>,
     caf::replies_to<free_atom>::with<uint64_t>>;
 
 /// What an acquire returns: the right to use one model until released. The
@@ -78,18 +87,21 @@ using supervisor_actor = caf::typed_actor<
     caf::replies_to<list_atom>::with<std::vector<model_info>>,
     caf::replies_to<info_atom, std::string>::with<model_info>,
     caf::replies_to<reset_atom, std::string>::with<bool>,
-    caf::reacts_to<idle_atom, std::string, uint64_t>>;
+    caf::replies_to<preload_atom, model_spec>::with<model_info>,
+    caf::replies_to<devices_atom>::with<std::vector<device_budget>>,
+    caf::reacts_to<idle_atom, std::string, uint64_t>,
+    caf::reacts_to<deadline_atom, std::string, uint64_t>>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, model_spec& x) {
   return f(caf::meta::type_name("cmm::model_spec"), x.id, x.path, x.type,
-           x.device, x.dtype);
+           x.device, x.dtype, x.wait_ms);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, load_report& x) {
   return f(caf::meta::type_name("cmm::load_report"), x.bytes, x.precision,
-           x.load_time);
+           x.load_time, x.warmup_time);
 }
 
 template <class Inspector>
@@ -101,7 +113,14 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, model_info& x) {
   return f(caf::meta::type_name("cmm::model_info"), x.name, x.id, x.path,
            x.type, x.device, x.dtype, x.state, x.refs, x.idle_seconds, x.bytes,
-           x.load_seconds, x.load_count, x.last_error);
+           x.load_seconds, x.load_count, x.last_error, x.warmup_seconds,
+           x.variant, x.pinned, x.location);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, device_budget& x) {
+  return f(caf::meta::type_name("cmm::device_budget"), x.device, x.capacity,
+           x.used, x.reserved, x.releasing, x.resident);
 }
 
 /// Tensors travel as dtype, shape and raw bytes: CAF 0.17's serializer
@@ -130,6 +149,8 @@ CAF_ADD_TYPE_ID(cmm, (cmm::load_report))
 CAF_ADD_TYPE_ID(cmm, (cmm::lease))
 CAF_ADD_TYPE_ID(cmm, (cmm::model_info))
 CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::model_info>))
+CAF_ADD_TYPE_ID(cmm, (cmm::device_budget))
+CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::device_budget>) )
 CAF_ADD_TYPE_ID(cmm, (cmm::tensor))
 CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::tensor>))
 CAF_ADD_TYPE_ID(cmm, (std::vector<std::string>))

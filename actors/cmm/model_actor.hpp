@@ -1,10 +1,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cmm/actor_types.hpp"
 #include "cmm/backend.hpp"
+#include "cmm/warmup_spec.hpp"
 
 namespace cmm {
 
@@ -15,9 +17,13 @@ struct model_actor_state {
   backend_ptr model_backend;
   load_request request;
   std::string entry_name;
+  std::optional<warmup_spec> warmup;
   std::unique_ptr<loaded_model> model;
 
   ~model_actor_state();
+
+  /// Loads, then warms up; blocks the actor's thread.
+  caf::result<load_report> load();
 
   static inline const char* name = "cmm.model";
 };
@@ -26,6 +32,6 @@ struct model_actor_state {
 model_actor::behavior_type
 model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
                  backend_ptr model_backend, load_request request,
-                 std::string entry_name);
+                 std::string entry_name, std::optional<warmup_spec> warmup);
 
 } // namespace cmm

@@ -4,6 +4,7 @@
 #include <caf/settings.hpp>
 
 #include "cmm/actor_types.hpp"
+#include "cmm/byte_size.hpp"
 #include "cmm/device.hpp"
 #include "cmm/error.hpp"
 #include "cmm/model_spec.hpp"
@@ -26,8 +27,67 @@ void declare_options(caf::config_option_set& opts) {
                                      "model types acquire accepts")
       .add<int>("intra-op-threads", "libtorch intra-op threads (0: default)")
       .add<std::string>("log-level",
-                        "trace, debug, info, warn (default), error, off");
+                        "trace, debug, info, warn (default), error, off")
+      .add<std::vector<std::string>>(
+          "budgets", "memory budgets, e.g. [\"cuda:0=6GB\", \"cpu=16GiB\"]")
+      .add<double>("cpu-budget-fraction",
+                   "default cpu budget as a fraction of physical memory")
+      .add<std::string>("cuda-reserve",
+                        "kept free on each GPU by default budgets, e.g. 512MiB")
+      .add<std::string>("eviction-policy", "lru (default) or cost-aware")
+      .add<caf::timespan>("admission-timeout",
+                          "how long an acquire waits for room (e.g. 30s)");
 }
+
+namespace {
+
+std::optional<failure> read_memory_options(const caf::actor_system_config& cfg,
+                                           manager_config& out) {
+  if (auto budgets =
+          caf::get_if<std::vector<std::string>>(&cfg, "cmm.budgets")) {
+    for (auto& text : *budgets) {
+      auto eq = text.find('=');
+      auto dev = parse_device(text.substr(0, eq));
+      auto size = eq == std::string::npos
+                      ? std::nullopt
+                      : parse_byte_size(std::string_view{text}.substr(eq + 1));
+      if (!dev || !size)
+        return failure{errc::invalid_spec,
+                       "cmm.budgets: expected DEVICE=SIZE (e.g. cuda:0=6GB), "
+                       "got '" + text + "'"};
+      out.budgets[to_string(*dev)] = *size;
+    }
+  }
+  out.cpu_budget_fraction =
+      caf::get_or(cfg, "cmm.cpu-budget-fraction", out.cpu_budget_fraction);
+  if (!(out.cpu_budget_fraction > 0 && out.cpu_budget_fraction <= 1))
+    return failure{errc::invalid_spec,
+                   "cmm.cpu-budget-fraction must be in (0, 1]"};
+  if (auto reserve = caf::get_if<std::string>(&cfg, "cmm.cuda-reserve")) {
+    auto size = parse_byte_size(*reserve);
+    if (!size)
+      return failure{errc::invalid_spec,
+                     "cmm.cuda-reserve: not a size: '" + *reserve + "'"};
+    out.cuda_reserve_bytes = *size;
+  }
+  if (auto policy = caf::get_if<std::string>(&cfg, "cmm.eviction-policy")) {
+    auto parsed = parse_eviction_policy(*policy);
+    if (!parsed)
+      return failure{errc::invalid_spec,
+                     "cmm.eviction-policy: use lru or cost-aware, not '"
+                         + *policy + "'"};
+    out.policy = *parsed;
+  }
+  auto wait = caf::get_or(cfg, "cmm.admission-timeout",
+                          caf::timespan{out.admission_timeout});
+  if (wait.count() <= 0)
+    return failure{errc::invalid_spec,
+                   "cmm.admission-timeout must be positive"};
+  out.admission_timeout = wait;
+  return std::nullopt;
+}
+
+} // namespace
 
 result<manager_config>
 read_manager_config(const caf::actor_system_config& cfg) {
@@ -61,12 +121,16 @@ read_manager_config(const caf::actor_system_config& cfg) {
       if (!text || !parse_catalog_entry(id, *text, entry))
         return failure{errc::invalid_spec,
                        "cmm.models." + id +
-                           ": expected \"PATH,TYPE[,DEVICE[,DTYPE]]\""};
+                           ": expected \"PATH,TYPE[,DEVICE[,DTYPE[,OPTION...]]]\" "
+                           "with options pin, demote, warmup=DTYPE:DIMS*RUNS, "
+                           "fallback=LABEL:PATH"};
       if (auto err = check_type(entry.type, out.allowed_types))
         return failure{err->code, "cmm.models." + id + ": " + err->message};
       out.models.emplace(id, std::move(entry));
     }
   }
+  if (auto err = read_memory_options(cfg, out))
+    return *err;
   return out;
 }
 

@@ -17,6 +17,27 @@ auto& log() {
   return instance;
 }
 
+caf::timespan since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<caf::timespan>(
+    std::chrono::steady_clock::now() - start);
+}
+
+double seconds(caf::timespan x) {
+  return std::chrono::duration<double>(x).count();
+}
+
+/// Runs the warmup input; a model that rejects it does not become ready.
+std::optional<failure> warm_up(loaded_model& model, const warmup_spec& spec) {
+  auto input = warmup_input(spec);
+  for (uint32_t i = 0; i < spec.runs; ++i) {
+    auto out = model.infer({input});
+    if (!out)
+      return failure{out.error().code,
+                     "warmup input rejected: " + out.error().message};
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 model_actor_state::~model_actor_state() {
@@ -25,55 +46,82 @@ model_actor_state::~model_actor_state() {
                 to_string(request.target));
 }
 
+caf::result<load_report> model_actor_state::load() {
+  auto start = std::chrono::steady_clock::now();
+  auto loaded = model_backend->load(request);
+  auto load_time = since(start);
+  if (!loaded) {
+    log()->error("failed to load '{}': {}", entry_name,
+                 to_string(loaded.error()));
+    return make_error(loaded.error());
+  }
+  caf::timespan warmup_time{0};
+  if (warmup) {
+    auto warm_start = std::chrono::steady_clock::now();
+    if (auto err = warm_up(**loaded, *warmup)) {
+      log()->error("failed to warm up '{}': {}", entry_name, to_string(*err));
+      return make_error(*err);
+    }
+    warmup_time = since(warm_start);
+  }
+  model = std::move(*loaded);
+  load_report report{model->bytes(), model->precision(), load_time,
+                     warmup_time};
+  log()->info("loaded '{}' on {} as {} in {:.3f} s (warmup {:.3f} s), {} "
+              "bytes",
+              entry_name, to_string(request.target), report.precision,
+              seconds(load_time), seconds(warmup_time), report.bytes);
+  return report;
+}
+
 model_actor::behavior_type
 model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
                  backend_ptr model_backend, load_request request,
-                 std::string entry_name) {
-  self->state.model_backend = std::move(model_backend);
-  self->state.request = std::move(request);
-  self->state.entry_name = std::move(entry_name);
+                 std::string entry_name, std::optional<warmup_spec> warmup) {
+  auto& st = self->state;
+  st.model_backend = std::move(model_backend);
+  st.request = std::move(request);
+  st.entry_name = std::move(entry_name);
+  st.warmup = std::move(warmup);
   return {
-      [self](load_atom) -> caf::result<load_report> {
-        auto& st = self->state;
-        auto start = std::chrono::steady_clock::now();
-        auto loaded = st.model_backend->load(st.request);
-        auto took = std::chrono::steady_clock::now() - start;
-        if (!loaded) {
-          log()->error("failed to load '{}': {}", st.entry_name,
-                       to_string(loaded.error()));
-          return make_error(loaded.error());
-        }
-        st.model = std::move(*loaded);
-        load_report report{st.model->bytes(), st.model->precision(),
-                           std::chrono::duration_cast<caf::timespan>(took)};
-        log()->info("loaded '{}' on {} as {} in {:.3f} s, {} bytes",
-                    st.entry_name, to_string(st.request.target),
-                    report.precision,
-                    std::chrono::duration<double>(took).count(), report.bytes);
-        return report;
-      },
-      [self](infer_atom, const std::vector<tensor>& inputs)
-          -> caf::result<std::vector<tensor>> {
-        auto& st = self->state;
-        if (!st.model)
-          return make_error(errc::model_unloaded,
-                            "model '" + st.entry_name +
-                                "' was unloaded: acquire it again");
-        try {
-          auto outputs = st.model->infer(inputs);
-          if (!outputs)
-            return make_error(outputs.error());
-          return std::move(*outputs);
-        } catch (const std::exception& ex) {
-          return make_error(errc::inference_failed, ex.what());
-        }
-      },
-      [self](free_atom) -> uint64_t {
-        auto& st = self->state;
-        uint64_t bytes = st.model ? st.model->bytes() : 0;
-        st.model.reset();
-        return bytes;
-      },
+    [self](load_atom) { return self->state.load(); },
+    [self](infer_atom, const std::vector<tensor>& inputs)
+      -> caf::result<std::vector<tensor>> {
+      auto& st = self->state;
+      if (!st.model)
+        return make_error(errc::model_unloaded,
+                          "model '" + st.entry_name
+                            + "' was unloaded: acquire it again");
+      try {
+        auto outputs = st.model->infer(inputs);
+        if (!outputs)
+          return make_error(outputs.error());
+        return std::move(*outputs);
+      } catch (const std::exception& ex) {
+        return make_error(errc::inference_failed, ex.what());
+      }
+    },
+    [self](move_atom, const std::string& target) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      auto dev = parse_device(target);
+      if (!dev)
+        return make_error(dev.error());
+      if (!st.model)
+        return make_error(errc::model_unloaded,
+                          "model '" + st.entry_name + "' is not loaded");
+      if (auto err = st.model->move_to(*dev))
+        return make_error(*err);
+      log()->info("moved '{}' from {} to {}", st.entry_name,
+                  to_string(st.request.target), target);
+      st.request.target = *dev;
+      return st.model->bytes();
+    },
+    [self](free_atom) -> uint64_t {
+      auto& st = self->state;
+      uint64_t bytes = st.model ? st.model->bytes() : 0;
+      st.model.reset();
+      return bytes;
+    },
   };
 }
 

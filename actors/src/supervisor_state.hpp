@@ -14,6 +14,8 @@
 
 #include "cmm/actor_types.hpp"
 #include "cmm/backend.hpp"
+#include "cmm/device_budget.hpp"
+#include "cmm/eviction_policy.hpp"
 #include "cmm/manager_config.hpp"
 #include "cmm/model_entry.hpp"
 
@@ -23,17 +25,23 @@ struct supervisor_state;
 
 using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
 
-/// An acquire waiting for its model to become ready.
-struct waiting_acquire {
-  caf::typed_response_promise<lease> promise;
+/// A request waiting for its model to become ready: an acquire (answered
+/// with a lease) or a preload (answered with the model's info).
+struct waiting_request {
+  uint64_t id = 0;
+  caf::typed_response_promise<lease> acquire;
+  caf::typed_response_promise<model_info> preload;
+  bool is_preload = false;
   caf::actor_addr holder;
+  /// How long it may wait for room on a full device.
+  duration patience{0};
 };
 
 /// One entry plus what only the actor layer knows about it.
 struct entry_slot {
   model_entry entry;
   model_actor model;
-  std::vector<waiting_acquire> waiting;
+  std::vector<waiting_request> waiting;
   /// Run once the entry has become absent after an unload.
   std::vector<std::function<void()>> on_absent;
 };
@@ -49,7 +57,10 @@ struct lease_record {
 };
 
 /// The supervisor's state and the logic of its handlers. Every handler runs
-/// here, one message at a time, which is why nothing is locked.
+/// here, one message at a time, which is why nothing is locked. The logic is
+/// spread over three files: requests and leases (supervisor_state.cpp),
+/// admission and loading (supervisor_loading.cpp), unloading and timers
+/// (supervisor_unloading.cpp).
 struct supervisor_state {
   supervisor_pointer self = nullptr;
   manager_config cfg;
@@ -60,20 +71,25 @@ struct supervisor_state {
   /// Model actors unloaded by force while leases on them remained: they
   /// answer inference with `model_unloaded` until the last lease is released.
   std::map<caf::actor_addr, uint32_t> retired_models;
+  /// Memory accounts by device string.
+  std::map<std::string, device_budget> budgets;
+  /// Entries waiting for room, by device string, oldest first.
+  std::map<std::string, std::vector<std::string>> room_queue;
   uint64_t next_lease_id = 1;
+  uint64_t next_waiter_id = 1;
 
   static inline const char* name = "cmm.supervisor";
+
+  void init(supervisor_pointer ptr, manager_config config, backend_ptr be);
+
+  // -- requests (supervisor_state.cpp) ----------------------------------------
 
   caf::typed_response_promise<lease> acquire(const model_spec& spec,
                                              const caf::actor& holder);
 
+  caf::typed_response_promise<model_info> preload(const model_spec& spec);
+
   caf::result<uint32_t> release(uint64_t id);
-
-  caf::typed_response_promise<bool> unload(const std::string& name, bool force);
-
-  caf::typed_response_promise<uint32_t> unload_all(bool force);
-
-  caf::typed_response_promise<std::vector<std::string>> cleanup();
 
   bool is_loaded(const std::string& name) const;
 
@@ -81,26 +97,83 @@ struct supervisor_state {
 
   caf::result<model_info> info(const std::string& name) const;
 
-  bool reset(const std::string& name);
-
-  void on_idle_timer(const std::string& name, uint64_t instance);
+  std::vector<device_budget> devices() const;
 
   void on_holder_down(const caf::down_msg& msg);
 
   void on_exit(const caf::exit_msg& msg);
 
+  // -- loading (supervisor_loading.cpp) ---------------------------------------
+
+  bool reset(const std::string& name);
+
+  void on_deadline(const std::string& name, uint64_t waiter_id);
+
+  // -- unloading (supervisor_unloading.cpp) -----------------------------------
+
+  caf::typed_response_promise<bool> unload(const std::string& name,
+                                           bool force);
+
+  caf::typed_response_promise<uint32_t> unload_all(bool force);
+
+  caf::typed_response_promise<std::vector<std::string>> cleanup();
+
+  void on_idle_timer(const std::string& name, uint64_t instance);
+
 private:
   time_point now() const;
 
+  /// Finds or creates the slot for a resolved spec; none with the error
+  /// when the name is taken by a different placement.
+  caf::expected<entry_slot*> slot_for(const resolved_spec& spec);
+
+  /// Queues `req` on the slot and makes sure a load is under way.
+  void enqueue(entry_slot& slot, waiting_request req);
+
   lease grant(entry_slot& slot, const caf::actor_addr& holder);
 
-  void start_load(entry_slot& slot);
+  void answer_ready(entry_slot& slot, waiting_request& req);
+
+  void answer_error(waiting_request& req, const failure& err);
+
+  void forget_lease(uint64_t id, const lease_record& rec);
+
+  void stop_model(const model_actor& model);
+
+  device_budget& budget_for(const device& dev);
+
+  // -- admission and loading --------------------------------------------------
+
+  /// Starts the load if it fits, evicts and waits if eviction makes room,
+  /// waits for room otherwise, or fails the waiters if the model can never
+  /// fit.
+  void admit(entry_slot& slot);
+
+  /// Picks the device for an `auto` entry.
+  bool place(entry_slot& slot);
+
+  std::vector<eviction_candidate> idle_on(const std::string& device,
+                                          const std::string& except) const;
+
+  void start_load(entry_slot& slot, const model_variant& variant,
+                  uint64_t estimate);
+
+  void wait_for_room(entry_slot& slot, const failure& why);
+
+  void arm_deadline(const std::string& name, const waiting_request& req);
+
+  /// Re-runs admission for the entries waiting on `device`.
+  void room_freed(const std::string& device);
 
   void on_loaded(const std::string& name, uint64_t instance,
                  const load_report& report);
 
   void on_load_failed(const std::string& name, uint64_t instance,
                       const caf::error& err);
+
+  void fail_waiters(entry_slot& slot, const failure& err);
+
+  // -- unloading --------------------------------------------------------------
 
   /// Starts unloading a ready entry; false if it is not ready, or in use
   /// and not forced.
@@ -113,9 +186,16 @@ private:
 
   void arm_idle_timer(entry_slot& slot, duration delay);
 
-  void forget_lease(uint64_t id, const lease_record& rec);
+  /// Moves an idle accelerator model to the CPU; false if the CPU has no
+  /// room for it.
+  bool demote(entry_slot& slot);
 
-  void stop_model(const model_actor& model);
+  /// Moves a demoted model back to its device if there is room there now;
+  /// otherwise it keeps serving from the CPU.
+  void promote(entry_slot& slot);
+
+  /// Asks the model actor to move and settles both budgets when it answers.
+  void move_model(entry_slot& slot, const device& to, const char* why);
 };
 
 } // namespace cmm

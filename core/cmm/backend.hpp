@@ -38,6 +38,10 @@ public:
   /// The precision the model runs in, e.g. `bf16`, or a description such as
   /// `as saved (fp32+fp16)` when the file was loaded without a cast.
   virtual std::string precision() const = 0;
+
+  /// Moves the model to another device (tier demotion and promotion). On
+  /// failure the model stays where it was, usable.
+  virtual std::optional<failure> move_to(const device& target) = 0;
 };
 
 /// How models of one format are loaded. `load` blocks and runs on the model
@@ -54,6 +58,15 @@ public:
   /// `invalid_model_file`, `out_of_memory`, `load_failed`.
   virtual result<std::unique_ptr<loaded_model>>
   load(const load_request& req) = 0;
+
+  /// Bytes the model will take once loaded, estimated before loading so the
+  /// supervisor can reserve them; 0 when nothing can be said (e.g. the file
+  /// is missing: the load will report that).
+  virtual uint64_t estimate_bytes(const load_request& req) const = 0;
+
+  /// Free memory of an accelerator device right now, for default budgets;
+  /// none where the backend cannot tell.
+  virtual std::optional<uint64_t> free_device_memory(const device& dev) const;
 };
 
 using backend_ptr = std::shared_ptr<backend>;

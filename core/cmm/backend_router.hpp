@@ -21,6 +21,11 @@ public:
 
   result<std::unique_ptr<loaded_model>> load(const load_request& req) override;
 
+  uint64_t estimate_bytes(const load_request& req) const override;
+
+  /// Asks the fallback: devices belong to the real backend.
+  std::optional<uint64_t> free_device_memory(const device& dev) const override;
+
 private:
   backend& select(const std::string& path) const;
 

@@ -9,8 +9,13 @@ namespace cmm {
 /// The life of one model entry:
 /// `absent -> loading -> ready -> unloading -> absent`, and
 /// `loading -> failed -> loading` (a retry) or `failed -> absent` (a reset).
+/// A load that does not fit its device first goes to `waiting` (for room):
+/// `absent|failed -> waiting -> loading`, or `waiting -> absent` when its
+/// deadline passes; an out-of-memory load waits once more for evictions
+/// (`loading -> waiting`).
 enum class entry_state {
   absent,
+  waiting,
   loading,
   ready,
   unloading,

@@ -28,6 +28,7 @@ enum class errc : uint8_t {
   shutting_down,
   timeout,
   manager_unavailable,
+  insufficient_memory,
 };
 
 /// Returns the enumerator's name, e.g. `"model_not_found"`.

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "cmm/catalog.hpp"
 #include "cmm/clock.hpp"
+#include "cmm/eviction_policy.hpp"
 #include "cmm/failure_record.hpp"
 
 namespace cmm {
@@ -27,6 +29,17 @@ struct manager_config {
   int intra_op_threads = 0;
   catalog models;
   retry_policy retry;
+  /// Budgets in bytes by device string (`cpu`, `cuda:0`, `sim:2`). Devices
+  /// without one get: `cpu` a fraction of physical memory, `cuda:N` its
+  /// free memory at first use minus a reserve, `sim:N` no limit.
+  std::map<std::string, uint64_t> budgets;
+  double cpu_budget_fraction = 0.8;
+  uint64_t cuda_reserve_bytes = uint64_t{512} << 20;
+  eviction_policy policy = eviction_policy::lru;
+  /// How long an acquire waits for room before `insufficient_memory`.
+  duration admission_timeout = std::chrono::seconds{30};
+  /// Half-life of the acquire rate the cost-aware policy weighs.
+  duration rate_half_life = std::chrono::seconds{60};
   /// Model actors get their own thread. Tests turn this off to run model
   /// actors under CAF's deterministic scheduler.
   bool detached_models = true;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "cmm/acquire_rate.hpp"
 #include "cmm/clock.hpp"
 #include "cmm/entry_state.hpp"
 #include "cmm/failure_record.hpp"
@@ -22,6 +23,19 @@ struct model_entry {
   /// As reported by the backend, e.g. `bf16` or `as saved (fp32+fp16)`.
   std::string precision;
   duration load_time{0};
+  duration warmup_time{0};
+  /// Estimated bytes reserved on the device while loading.
+  uint64_t reserved_bytes = 0;
+  /// The device the model is on now: its target, or the CPU while demoted.
+  device location;
+  /// Which file was loaded: empty for the preferred one, else a fallback's
+  /// label.
+  std::string variant;
+  /// The load already waited once for evictions after running out of memory.
+  bool oom_retried = false;
+  /// A move between devices (demotion or promotion) is in flight.
+  bool moving = false;
+  acquire_rate rate;
   /// Load attempts, failed ones included.
   uint32_t load_count = 0;
   time_point last_access;
@@ -50,6 +64,12 @@ struct model_info {
   double load_seconds = 0;
   uint32_t load_count = 0;
   std::string last_error;
+  double warmup_seconds = 0;
+  /// `preferred`, or the label of the fallback variant that was loaded.
+  std::string variant;
+  bool pinned = false;
+  /// Where the model is now (differs from `device` while demoted).
+  std::string location;
 };
 
 model_info describe(const model_entry& entry, time_point now);

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cmm/device.hpp"
 #include "cmm/dtype.hpp"
@@ -17,6 +20,9 @@ struct model_spec {
   std::string type;
   std::string device;
   std::string dtype;
+  /// How long an acquire may wait for room on a full device, in
+  /// milliseconds; 0 means the manager's `admission-timeout`.
+  uint64_t wait_ms = 0;
 
   static model_spec by_id(std::string id);
 
@@ -31,14 +37,28 @@ struct resolved_spec {
   std::string id;
   std::string path;
   std::string type;
+  /// The device; for `auto` placement only its kind counts (index -1) until
+  /// the supervisor places the model.
   device target;
+  /// `auto`, `auto:sim` or `auto:cuda`: the supervisor picks the device of
+  /// that class with the best-fitting free budget.
+  bool auto_place = false;
   dtype precision = dtype::bf16;
+  bool pinned = false;
+  bool demote = false;
+  std::optional<warmup_spec> warmup;
+  std::vector<model_variant> fallbacks;
 };
 
 /// Checks a spec: the id must be in the catalog, the type among the allowed
 /// ones (the error lists them), device and dtype well-formed.
 result<resolved_spec> resolve(const model_spec& spec,
                               const manager_config& cfg);
+
+/// Parses `auto` (the default device's class), `auto:cuda` or `auto:sim`
+/// into a device of that kind with index -1; none for anything else.
+std::optional<device> parse_auto_device(std::string_view str,
+                                        std::string_view default_device);
 
 /// Checks a type against the allowed set.
 std::optional<failure> check_type(const std::string& type,

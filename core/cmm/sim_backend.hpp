@@ -16,7 +16,9 @@ namespace cmm {
 ///   sim://NAME?bytes=N&load_ms=M&infer_ms=K&fail=KIND&fail_times=T
 ///
 /// `fail` is one of `not_found`, `corrupt`, `oom`, `other`; with
-/// `fail_times` the first T loads fail and later ones succeed. Simulated
+/// `fail_times` the first T loads fail and later ones succeed. With
+/// `measured=N` the loaded model reports N bytes while estimates say
+/// `bytes` (a file that estimates badly). Simulated
 /// models echo their inputs (floating ones cast to the model precision) and
 /// reject an empty input list as `bad_input`. Accepts devices `cpu` and
 /// `sim:N`. Thread-safe: model actors load concurrently. Create it with
@@ -27,6 +29,9 @@ public:
   std::optional<failure> check(const load_request& req) const override;
 
   result<std::unique_ptr<loaded_model>> load(const load_request& req) override;
+
+  /// The path's `bytes` parameter.
+  uint64_t estimate_bytes(const load_request& req) const override;
 
   /// Load attempts for a path so far.
   uint32_t loads(const std::string& path) const;
@@ -40,16 +45,21 @@ public:
   /// Bytes of simulated models currently alive.
   uint64_t resident_bytes() const;
 
+  /// Bytes of simulated models currently alive on one device.
+  uint64_t resident_bytes_on(const device& dev) const;
+
 private:
   friend class sim_model;
 
-  void on_model_destroyed(uint64_t bytes);
+  /// Accounts a model appearing (`from` null), moving, or going (`to` null).
+  void on_model_moved(uint64_t bytes, const device* from, const device* to);
 
   mutable std::mutex mtx_;
   std::map<std::string, uint32_t> loads_;
   uint32_t total_loads_ = 0;
   uint32_t resident_ = 0;
   uint64_t resident_bytes_ = 0;
+  std::map<std::string, uint64_t> bytes_on_;
 };
 
 } // namespace cmm

@@ -10,4 +10,8 @@ backend::~backend() {
   // nop
 }
 
+std::optional<uint64_t> backend::free_device_memory(const device&) const {
+  return std::nullopt;
+}
+
 } // namespace cmm

@@ -27,4 +27,13 @@ backend_router::load(const load_request& req) {
   return select(req.path).load(req);
 }
 
+uint64_t backend_router::estimate_bytes(const load_request& req) const {
+  return select(req.path).estimate_bytes(req);
+}
+
+std::optional<uint64_t>
+backend_router::free_device_memory(const device& dev) const {
+  return fallback_->free_device_memory(dev);
+}
+
 } // namespace cmm

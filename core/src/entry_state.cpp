@@ -8,6 +8,8 @@ const char* to_string(entry_state x) {
   switch (x) {
   case entry_state::absent:
     return "absent";
+  case entry_state::waiting:
+    return "waiting";
   case entry_state::loading:
     return "loading";
   case entry_state::ready:
@@ -24,15 +26,17 @@ bool is_legal_transition(entry_state from, entry_state to) {
   using s = entry_state;
   switch (from) {
   case s::absent:
-    return to == s::loading;
+    return to == s::loading || to == s::waiting;
+  case s::waiting:
+    return to == s::loading || to == s::absent;
   case s::loading:
-    return to == s::ready || to == s::failed;
+    return to == s::ready || to == s::failed || to == s::waiting;
   case s::ready:
     return to == s::unloading;
   case s::unloading:
     return to == s::absent;
   case s::failed:
-    return to == s::loading || to == s::absent;
+    return to == s::loading || to == s::absent || to == s::waiting;
   }
   return false;
 }

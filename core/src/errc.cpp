@@ -44,6 +44,8 @@ const char* to_string(errc x) {
     return "timeout";
   case errc::manager_unavailable:
     return "manager_unavailable";
+  case errc::insufficient_memory:
+    return "insufficient_memory";
   }
   return "unknown_error";
 }

@@ -25,6 +25,11 @@ model_info describe(const model_entry& entry, time_point now) {
     info.idle_seconds = secs{now - entry.last_access}.count();
   info.bytes = entry.bytes;
   info.load_seconds = secs{entry.load_time}.count();
+  info.warmup_seconds = secs{entry.warmup_time}.count();
+  info.variant = entry.variant.empty() ? "preferred" : entry.variant;
+  info.pinned = entry.spec.pinned;
+  if (entry.state == entry_state::ready)
+    info.location = to_string(entry.location);
   info.load_count = entry.load_count;
   if (entry.last_failure)
     info.last_error = to_string(entry.last_failure->cause);

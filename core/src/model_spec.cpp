@@ -33,6 +33,23 @@ std::optional<failure> check_type(const std::string& type,
                                          "': allowed types are " + names};
 }
 
+std::optional<device> parse_auto_device(std::string_view str,
+                                        std::string_view default_device) {
+  device place;
+  if (str == "auto:cuda") {
+    place.kind = device::kind_t::cuda;
+  } else if (str == "auto:sim") {
+    place.kind = device::kind_t::sim;
+  } else if (str == "auto") {
+    auto fallback = parse_device(default_device);
+    if (fallback)
+      place.kind = fallback->kind;
+  } else {
+    return std::nullopt;
+  }
+  return place;
+}
+
 result<resolved_spec> resolve(const model_spec& spec,
                               const manager_config& cfg) {
   resolved_spec out;
@@ -55,6 +72,10 @@ result<resolved_spec> resolve(const model_spec& spec,
       device_str = entry.device;
     if (dtype_str.empty())
       dtype_str = entry.dtype;
+    out.pinned = entry.pinned;
+    out.demote = entry.demote;
+    out.warmup = entry.warmup;
+    out.fallbacks = entry.fallbacks;
   } else {
     if (spec.path.empty())
       return failure{errc::invalid_spec,
@@ -65,10 +86,16 @@ result<resolved_spec> resolve(const model_spec& spec,
   }
   if (auto err = check_type(out.type, cfg.allowed_types))
     return *err;
-  auto dev = parse_device(device_str.empty() ? cfg.default_device : device_str);
-  if (!dev)
+  if (device_str.empty())
+    device_str = cfg.default_device;
+  if (auto place = parse_auto_device(device_str, cfg.default_device)) {
+    out.auto_place = true;
+    out.target = *place;
+  } else if (auto dev = parse_device(device_str)) {
+    out.target = *dev;
+  } else {
     return dev.error();
-  out.target = *dev;
+  }
   auto precision_str = dtype_str.empty() ? cfg.dtype : dtype_str;
   auto precision = parse_model_dtype(precision_str);
   if (!precision)

@@ -1,6 +1,7 @@
 #include "cmm/sim_backend.hpp"
 
 #include <chrono>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -10,6 +11,7 @@ namespace {
 
 struct sim_params {
   uint64_t bytes = 1 << 20;
+  std::optional<uint64_t> measured;
   uint64_t load_ms = 0;
   uint64_t infer_ms = 0;
   std::string fail;
@@ -32,6 +34,8 @@ std::optional<sim_params> parse_sim_path(const std::string& path) {
       auto value = pair.substr(eq + 1);
       if (key == "bytes")
         params.bytes = std::stoull(value);
+      else if (key == "measured")
+        params.measured = std::stoull(value);
       else if (key == "load_ms")
         params.load_ms = std::stoull(value);
       else if (key == "infer_ms")
@@ -67,13 +71,22 @@ failure simulated_failure(const std::string& kind, const std::string& path) {
 class sim_model : public loaded_model {
 public:
   sim_model(std::shared_ptr<sim_backend> owner, uint64_t bytes,
-            uint64_t infer_ms, dtype precision)
+            uint64_t infer_ms, dtype precision, device where)
       : owner_(std::move(owner)), bytes_(bytes), infer_ms_(infer_ms),
-        precision_(precision) {
-    // nop
+        precision_(precision), where_(std::move(where)) {
+    owner_->on_model_moved(bytes_, nullptr, &where_);
   }
 
-  ~sim_model() override { owner_->on_model_destroyed(bytes_); }
+  ~sim_model() override { owner_->on_model_moved(bytes_, &where_, nullptr); }
+
+  std::optional<failure> move_to(const device& target) override {
+    if (target.kind == device::kind_t::cuda)
+      return failure{errc::device_unavailable,
+                     "the simulated backend has no CUDA devices"};
+    owner_->on_model_moved(bytes_, &where_, &target);
+    where_ = target;
+    return std::nullopt;
+  }
 
   result<std::vector<tensor>>
   infer(const std::vector<tensor>& inputs) override {
@@ -101,6 +114,7 @@ private:
   uint64_t bytes_;
   uint64_t infer_ms_;
   dtype precision_;
+  device where_;
 };
 
 std::optional<failure> sim_backend::check(const load_request& req) const {
@@ -130,13 +144,14 @@ sim_backend::load(const load_request& req) {
     std::this_thread::sleep_for(std::chrono::milliseconds{params.load_ms});
   if (!params.fail.empty() && attempt <= params.fail_times)
     return simulated_failure(params.fail, req.path);
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    ++resident_;
-    resident_bytes_ += params.bytes;
-  }
-  return std::unique_ptr<loaded_model>{new sim_model(
-      shared_from_this(), params.bytes, params.infer_ms, req.precision)};
+  return std::unique_ptr<loaded_model>{
+      new sim_model(shared_from_this(), params.measured.value_or(params.bytes),
+                    params.infer_ms, req.precision, req.target)};
+}
+
+uint64_t sim_backend::estimate_bytes(const load_request& req) const {
+  auto params = parse_sim_path(req.path);
+  return params ? params->bytes : 0;
 }
 
 uint32_t sim_backend::loads(const std::string& path) const {
@@ -160,10 +175,27 @@ uint64_t sim_backend::resident_bytes() const {
   return resident_bytes_;
 }
 
-void sim_backend::on_model_destroyed(uint64_t bytes) {
+uint64_t sim_backend::resident_bytes_on(const device& dev) const {
   std::lock_guard<std::mutex> guard{mtx_};
-  --resident_;
-  resident_bytes_ -= bytes;
+  auto i = bytes_on_.find(to_string(dev));
+  return i == bytes_on_.end() ? 0 : i->second;
+}
+
+void sim_backend::on_model_moved(uint64_t bytes, const device* from,
+                                 const device* to) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (from) {
+    bytes_on_[to_string(*from)] -= bytes;
+  } else {
+    ++resident_;
+    resident_bytes_ += bytes;
+  }
+  if (to) {
+    bytes_on_[to_string(*to)] += bytes;
+  } else {
+    --resident_;
+    resident_bytes_ -= bytes;
+  }
 }
 
 } // namespace cmm

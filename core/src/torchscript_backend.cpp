@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
+#include <utility>
 
 #include <ATen/Parallel.h>
-#include <torch/cuda.h>
+#include <caffe2/serialize/inline_container.h>
 
+#include "cmm/cuda_memory.hpp"
 #include "torchscript_model.hpp"
 
 namespace cmm {
@@ -44,28 +47,25 @@ std::string short_name(at::ScalarType x) {
   }
 }
 
-bool holds_custom_class(const c10::IValue& x) {
-  auto any_of = [](c10::ArrayRef<c10::IValue> xs) {
-    return std::any_of(xs.begin(), xs.end(), holds_custom_class);
-  };
-  if (x.isCustomClass())
-    return true;
-  if (x.isTuple())
-    return any_of(x.toTupleRef().elements().asArrayRef());
-  if (x.isList())
-    return any_of(x.toListRef());
-  if (x.isGenericDict())
-    for (const auto& kvp : x.toGenericDict())
-      if (holds_custom_class(kvp.value()))
-        return true;
-  return false;
+constexpr std::string_view quantized_classes = "__torch__.torch.classes.quantized.";
+
+bool is_quantized_class(const c10::IValue& x) {
+  auto type = x.type()->cast<c10::ClassType>();
+  if (!type || !type->name())
+    return false;
+  return type->name()->qualifiedName().rfind(quantized_classes, 0) == 0;
 }
 
 // What a module's state says about casting it.
 struct state_layout {
   // Distinct floating dtypes of parameters and buffers, parameters first.
   std::vector<at::ScalarType> floating;
+  // Quantized tensors or packed quantized weights.
   bool quantized = false;
+  // Packed quantized weights, e.g. of dynamically quantized linear layers,
+  // which libtorch runs on the CPU only.
+  bool packed_quantized = false;
+  // Other custom-class state: nothing is known about its dtypes.
   bool custom_classes = false;
 
   // Why the module must run as saved, or empty if a cast is safe.
@@ -98,9 +98,14 @@ state_layout layout_of(const torch::jit::Module& module) {
     add(t);
   for (const auto& t : module.buffers())
     add(t);
-  for (const auto& attr : module.attributes())
-    if (holds_custom_class(attr))
+  auto add_object = [&result](const c10::IValue& x) {
+    if (is_quantized_class(x))
+      result.quantized = result.packed_quantized = true;
+    else
       result.custom_classes = true;
+  };
+  for (const auto& attr : module.attributes())
+    visit_custom_objects(attr, add_object);
   return result;
 }
 
@@ -117,10 +122,48 @@ void cast_floating_state(torch::jit::Module& module, at::ScalarType type) {
     cast(t);
 }
 
-at::Device to_torch_device(const device& x) {
-  if (x.kind == device::kind_t::cuda)
-    return {at::kCUDA, static_cast<c10::DeviceIndex>(std::max(x.index, 0))};
-  return {at::kCPU};
+// How a load will treat an archive, as far as the storage types named in
+// its data.pkl tell without reading a tensor: the pickle names each type
+// once, e.g. "torch\nFloatStorage", and each custom class it holds.
+struct archive_floats {
+  // Quantized or custom-class state, or mixed floating dtypes: no cast.
+  bool as_saved = false;
+  // Bytes per floating element as stored.
+  size_t element_size = 4;
+};
+
+archive_floats inspect_archive(const std::string& path) {
+  archive_floats result;
+  std::string pickle;
+  try {
+    caffe2::serialize::PyTorchStreamReader reader{path};
+    auto [data, size] = reader.getRecord("data.pkl");
+    pickle.assign(static_cast<const char*>(data.get()), size);
+  } catch (const std::exception&) {
+    return result;
+  }
+  if (pickle.find("c__torch__.torch.classes.") != std::string::npos)
+    result.as_saved = true;
+  // Bytes per element of the storage types, 0 for quantized ones.
+  static constexpr std::pair<const char*, size_t> storage_types[] = {
+    {"Float", 4},  {"Half", 2},   {"BFloat16", 2}, {"Double", 8},
+    {"QInt8", 0},  {"QUInt8", 0}, {"QInt32", 0},   {"QUInt4x2", 0},
+    {"QUInt2x4", 0}};
+  std::vector<size_t> floating;
+  for (auto [name, size] : storage_types) {
+    auto global = "ctorch\n" + std::string{name} + "Storage\n";
+    if (pickle.find(global) == std::string::npos)
+      continue;
+    if (size == 0)
+      result.as_saved = true;
+    else
+      floating.push_back(size);
+  }
+  if (floating.size() > 1)
+    result.as_saved = true;
+  else if (floating.size() == 1)
+    result.element_size = floating.front();
+  return result;
 }
 
 } // namespace
@@ -141,18 +184,7 @@ torchscript_backend::check(const load_request& req) const {
                    "sim devices exist only in the simulated backend"};
   if (req.target.kind == device::kind_t::cpu)
     return std::nullopt;
-  auto name = to_string(req.target);
-  if (!torch::cuda::is_available())
-    return failure{errc::device_unavailable,
-                   "CUDA device '" + name +
-                       "' requested but this libtorch has no CUDA or no GPU "
-                       "is visible"};
-  auto count = torch::cuda::device_count();
-  if (req.target.index >= 0 && static_cast<size_t>(req.target.index) >= count)
-    return failure{errc::device_unavailable,
-                   "CUDA device '" + name + "' requested but only " +
-                       std::to_string(count) + " CUDA device(s) are visible"};
-  return std::nullopt;
+  return cuda_unavailable(req.target);
 }
 
 result<std::unique_ptr<loaded_model>>
@@ -186,6 +218,10 @@ torchscript_backend::load(const load_request& req) {
     auto reason = layout.as_saved_reason();
     auto input_type = to_scalar_type(req.precision);
     std::string precision = to_string(req.precision);
+    if (layout.packed_quantized && dev.is_cuda())
+      return failure{errc::load_failed,
+                     file + " holds quantized packed weights, which libtorch "
+                            "runs on the CPU only"};
     if (reason.empty()) {
       cast_floating_state(module, input_type);
     } else {
@@ -194,7 +230,8 @@ torchscript_backend::load(const load_request& req) {
     }
     module.eval();
     return std::unique_ptr<loaded_model>{std::make_unique<torchscript_model>(
-        std::move(module), dev, input_type, std::move(precision))};
+        std::move(module), dev, input_type, std::move(precision),
+        layout.packed_quantized)};
   } catch (const std::exception& e) {
     if (is_out_of_memory(e))
       return no_room(e);
@@ -203,6 +240,34 @@ torchscript_backend::load(const load_request& req) {
   } catch (...) {
     return failure{errc::load_failed, "preparing " + file + " failed"};
   }
+}
+
+// The file's size stands for its tensors' bytes (TorchScript archives store
+// them uncompressed; code and pickles add a few KB). It scales by the
+// requested precision over the stored floating element size, which the
+// archive's data.pkl names; where it names none, or cannot be read, the
+// archive is assumed to hold fp32. Integer buffers scale along, a small
+// error for these models. Archives the load keeps as saved (quantized,
+// custom-class state, mixed floating dtypes) count at their size.
+uint64_t torchscript_backend::estimate_bytes(const load_request& req) const {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(req.path, ec);
+  if (ec)
+    return 0;
+  auto stored = inspect_archive(req.path);
+  if (stored.as_saved)
+    return size;
+  return size * element_size(req.precision) / stored.element_size;
+}
+
+std::optional<uint64_t>
+torchscript_backend::free_device_memory(const device& dev) const {
+  if (dev.kind != device::kind_t::cuda)
+    return std::nullopt;
+  auto stats = query_cuda_memory(std::max(dev.index, 0));
+  if (!stats)
+    return std::nullopt;
+  return stats->free_bytes;
 }
 
 } // namespace cmm

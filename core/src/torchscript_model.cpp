@@ -1,9 +1,12 @@
 #include "torchscript_model.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 #include <unordered_set>
 #include <utility>
+
+#include <torch/cuda.h>
 
 #include "cmm/cuda_memory.hpp"
 
@@ -11,9 +14,58 @@ namespace cmm {
 
 namespace {
 
-// Sums parameters and buffers once each, even where attributes share them.
+// A tensor's elements plus, for per-channel quantized tensors, their scales
+// and zero points.
+uint64_t tensor_bytes(const at::Tensor& t) {
+  uint64_t total = t.nbytes();
+  if (t.is_quantized() && (t.qscheme() == at::kPerChannelAffine ||
+                           t.qscheme() == at::kPerChannelSymmetric ||
+                           t.qscheme() == at::kPerChannelAffineFloatQParams))
+    total += t.q_per_channel_scales().nbytes() +
+             t.q_per_channel_zero_points().nbytes();
+  return total;
+}
+
+uint64_t state_bytes(const c10::IValue& x) {
+  uint64_t total = 0;
+  if (x.isTensor())
+    total += tensor_bytes(x.toTensor());
+  else if (x.isTuple())
+    for (const auto& item : x.toTupleRef().elements())
+      total += state_bytes(item);
+  else if (x.isList())
+    for (const auto& item : x.toListRef())
+      total += state_bytes(item);
+  else if (x.isGenericDict())
+    for (const auto& kvp : x.toGenericDict())
+      total += state_bytes(kvp.value());
+  return total;
+}
+
+// Custom-class objects keep their tensors out of sight: quantized packed
+// weights are no parameters, and their packed form cannot be measured. Their
+// `__getstate__`, what the archive stores (for packed weights the int8 weight
+// and the bias), stands in. The engines (oneDNN, QNNPACK) hold a packed copy
+// next to that weight, so this undercounts such models by up to the int8
+// weights' size.
+uint64_t custom_object_bytes(const c10::IValue& x) {
+  auto type = x.type()->cast<c10::ClassType>();
+  auto* getstate = type ? type->findMethod("__getstate__") : nullptr;
+  if (!getstate)
+    return 0;
+  try {
+    torch::jit::Stack stack{x};
+    getstate->run(stack);
+    return stack.empty() ? 0 : state_bytes(stack.back());
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// Sums parameters, buffers and custom-class state once each, even where
+// attributes share them.
 uint64_t resident_bytes(const torch::jit::Module& module) {
-  std::unordered_set<const c10::TensorImpl*> seen;
+  std::unordered_set<const void*> seen;
   uint64_t total = 0;
   auto add = [&](const at::Tensor& t) {
     if (seen.insert(t.unsafeGetTensorImpl()).second)
@@ -23,6 +75,12 @@ uint64_t resident_bytes(const torch::jit::Module& module) {
     add(t);
   for (const auto& t : module.buffers())
     add(t);
+  auto add_object = [&](const c10::IValue& x) {
+    if (seen.insert(x.internalToPointer()).second)
+      total += custom_object_bytes(x);
+  };
+  for (const auto& attr : module.attributes())
+    visit_custom_objects(attr, add_object);
   return total;
 }
 
@@ -120,9 +178,10 @@ result<std::vector<tensor>> outputs_of(const c10::IValue& x) {
 
 torchscript_model::torchscript_model(torch::jit::Module module, at::Device dev,
                                      at::ScalarType input_type,
-                                     std::string precision)
+                                     std::string precision, bool cpu_only)
     : module_(std::move(module)), device_(dev), input_type_(input_type),
-      precision_(std::move(precision)), bytes_(resident_bytes(module_)) {
+      precision_(std::move(precision)), cpu_only_(cpu_only),
+      bytes_(resident_bytes(module_)) {
   // nop
 }
 
@@ -162,6 +221,84 @@ uint64_t torchscript_model::bytes() const {
 
 std::string torchscript_model::precision() const {
   return precision_;
+}
+
+std::optional<failure> torchscript_model::move_to(const device& target) {
+  if (target.kind == device::kind_t::sim)
+    return failure{errc::invalid_device,
+                   "sim devices exist only in the simulated backend"};
+  auto dev = to_torch_device(target);
+  if (dev == device_)
+    return std::nullopt;
+  auto what = "moving the model to '" + to_string(target) + "' failed";
+  if (dev.is_cuda()) {
+    if (auto err = cuda_unavailable(target))
+      return err;
+    if (cpu_only_)
+      return failure{errc::load_failed,
+                     what + ": libtorch runs quantized packed weights on the "
+                            "CPU only"};
+  }
+  std::optional<failure> err;
+  try {
+    module_.to(dev);
+  } catch (const std::exception& e) {
+    err = failure{is_out_of_memory(e) ? errc::out_of_memory : errc::load_failed,
+                  what + ": " + error_line(e)};
+  } catch (...) {
+    err = failure{errc::load_failed, what};
+  }
+  if (err) {
+    // Module::to moves tensor by tensor: bring back those that moved.
+    try {
+      module_.to(device_);
+    } catch (...) {
+      // Nothing better to do: those tensors stay where they went.
+    }
+    if (dev.is_cuda())
+      release_cached_cuda_memory();
+    return err;
+  }
+  auto left = std::exchange(device_, dev);
+  if (left.is_cuda())
+    release_cached_cuda_memory();
+  return std::nullopt;
+}
+
+at::Device to_torch_device(const device& x) {
+  if (x.kind == device::kind_t::cuda)
+    return {at::kCUDA, static_cast<c10::DeviceIndex>(std::max(x.index, 0))};
+  return {at::kCPU};
+}
+
+std::optional<failure> cuda_unavailable(const device& x) {
+  auto name = to_string(x);
+  if (!torch::cuda::is_available())
+    return failure{errc::device_unavailable,
+                   "CUDA device '" + name +
+                       "' requested but this libtorch has no CUDA or no GPU "
+                       "is visible"};
+  auto count = torch::cuda::device_count();
+  if (x.index >= 0 && static_cast<size_t>(x.index) >= count)
+    return failure{errc::device_unavailable,
+                   "CUDA device '" + name + "' requested but only " +
+                       std::to_string(count) + " CUDA device(s) are visible"};
+  return std::nullopt;
+}
+
+void visit_custom_objects(const c10::IValue& x,
+                          const std::function<void(const c10::IValue&)>& f) {
+  if (x.isCustomClass())
+    f(x);
+  else if (x.isTuple())
+    for (const auto& item : x.toTupleRef().elements())
+      visit_custom_objects(item, f);
+  else if (x.isList())
+    for (const auto& item : x.toListRef())
+      visit_custom_objects(item, f);
+  else if (x.isGenericDict())
+    for (const auto& kvp : x.toGenericDict())
+      visit_custom_objects(kvp.value(), f);
 }
 
 at::ScalarType to_scalar_type(dtype x) {

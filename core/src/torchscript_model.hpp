@@ -1,6 +1,8 @@
 #pragma once
 
 #include <exception>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include <torch/script.h>
@@ -10,11 +12,14 @@
 namespace cmm {
 
 /// A TorchScript module on its device, ready for inference. Floating inputs
-/// are cast to `input_type`; everything else passes unchanged.
+/// are cast to `input_type`; everything else passes unchanged. A `cpu_only`
+/// module (quantized packed parameters, which libtorch runs on the CPU only)
+/// refuses to move to CUDA.
 class torchscript_model : public loaded_model {
 public:
   torchscript_model(torch::jit::Module module, at::Device dev,
-                    at::ScalarType input_type, std::string precision);
+                    at::ScalarType input_type, std::string precision,
+                    bool cpu_only = false);
 
   ~torchscript_model() override;
 
@@ -24,13 +29,27 @@ public:
 
   std::string precision() const override;
 
+  std::optional<failure> move_to(const device& target) override;
+
 private:
   torch::jit::Module module_;
   at::Device device_;
   at::ScalarType input_type_;
   std::string precision_;
+  bool cpu_only_;
   uint64_t bytes_;
 };
+
+/// Maps a cmm device to libtorch's; plain `cuda` means `cuda:0`.
+at::Device to_torch_device(const device& x);
+
+/// Why libtorch cannot reach a CUDA device, or `std::nullopt` if it can.
+std::optional<failure> cuda_unavailable(const device& x);
+
+/// Calls `f` with every custom-class object (such as quantized packed
+/// weights) in `x`, looking into tuples, lists and dicts.
+void visit_custom_objects(const c10::IValue& x,
+                          const std::function<void(const c10::IValue&)>& f);
 
 /// Maps a cmm dtype to libtorch's scalar type.
 at::ScalarType to_scalar_type(dtype x);

@@ -84,3 +84,39 @@ TEST_CASE("bad config values are errors naming the key", "[config]") {
     CHECK_THAT(cfg.error().message, Catch::Contains(c.key));
   }
 }
+
+TEST_CASE("memory options are read and checked", "[config]") {
+  auto cfg = read_ini(R"(
+[cmm]
+budgets=["cuda:0=6GB", "cpu=16GiB", "sim:2=1000"]
+cpu-budget-fraction=0.5
+cuda-reserve="256MiB"
+eviction-policy="cost-aware"
+admission-timeout=5s
+[cmm.models]
+base="m/base.pt,base,cuda:0,bf16,pin,warmup=fp32:1x64*2,fallback=int8:m/b8.pt"
+)");
+  REQUIRE(cfg);
+  CHECK(cfg->budgets.at("cuda:0") == 6000000000);
+  CHECK(cfg->budgets.at("cpu") == uint64_t{16} << 30);
+  CHECK(cfg->budgets.at("sim:2") == 1000);
+  CHECK(cfg->cpu_budget_fraction == 0.5);
+  CHECK(cfg->cuda_reserve_bytes == uint64_t{256} << 20);
+  CHECK(cfg->policy == eviction_policy::cost_aware);
+  CHECK(cfg->admission_timeout == std::chrono::seconds{5});
+  auto& base = cfg->models.at("base");
+  CHECK(base.pinned);
+  REQUIRE(base.warmup);
+  CHECK(base.warmup->shape == std::vector<int64_t>{1, 64});
+  CHECK(base.warmup->runs == 2);
+  REQUIRE(base.fallbacks.size() == 1);
+  CHECK(base.fallbacks[0].label == "int8");
+  CHECK(base.fallbacks[0].path == "m/b8.pt");
+  for (auto bad : {"[cmm]\nbudgets=[\"gpu=1GB\"]\n",
+                   "[cmm]\nbudgets=[\"cpu=lots\"]\n",
+                   "[cmm]\neviction-policy=\"random\"\n",
+                   "[cmm]\ncpu-budget-fraction=1.5\n"}) {
+    INFO(bad);
+    CHECK_FALSE(read_ini(bad));
+  }
+}

@@ -13,7 +13,7 @@ manager_config with_failing_models() {
                            ""};
   cfg.models["flaky"] = {"flaky", "sim://flaky?fail=corrupt&fail_times=1",
                          "base", "", ""};
-  cfg.models["oom"] = {"oom", "sim://oom?fail=oom&fail_times=1", "base", "",
+  cfg.models["oom"] = {"oom", "sim://oom?fail=oom&fail_times=2", "base", "",
                        ""};
   return cfg;
 }
@@ -77,10 +77,12 @@ TEST_CASE_METHOD(failing_fixture, "a transient failure backs off, then loads",
                  "[failure]") {
   CHECK(acquire("oom").error.code == errc::out_of_memory);
   CHECK(acquire("oom").error.code == errc::out_of_memory);
+  // The load and its one retry after running out of memory; then no more.
+  CHECK(info("oom").load_count == 2);
   sched.clock().current_time += retry_policy{}.transient_base;
   auto granted = acquire("oom");
   REQUIRE(granted);
-  CHECK(info("oom").load_count == 2);
+  CHECK(info("oom").load_count == 3);
 }
 
 TEST_CASE_METHOD(failing_fixture,

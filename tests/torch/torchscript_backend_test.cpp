@@ -256,3 +256,80 @@ TEST_CASE("check rejects devices this build cannot serve") {
   REQUIRE(int_model);
   CHECK(int_model->code == errc::invalid_dtype);
 }
+
+TEST_CASE_METHOD(fixture, "moving to the device the model is on succeeds") {
+  auto bp = tiny();
+  auto model = load_model(bp, dtype::bf16);
+  auto input = make_input(dtype::f32, {2, bp.width});
+  auto before = infer_one(*model, input).to_floats();
+  CHECK(!model->move_to(device{}));
+  auto cpu = parse_device("cpu");
+  REQUIRE(cpu);
+  CHECK(!model->move_to(*cpu));
+  CHECK(infer_one(*model, input).to_floats() == before);
+  CHECK(model->bytes() == expected_bytes(bp, 2));
+}
+
+TEST_CASE_METHOD(fixture, "a failed move leaves the model usable") {
+  auto bp = tiny();
+  auto model = load_model(bp, dtype::f32);
+  auto input = make_input(dtype::f32, {2, bp.width});
+  auto before = infer_one(*model, input).to_floats();
+  auto gpu_visible = query_cuda_memory(0).has_value();
+  auto absent = gpu_visible ? std::vector<std::string>{"cuda:999"}
+                            : std::vector<std::string>{"cuda", "cuda:0"};
+  for (const auto& name : absent) {
+    INFO(name);
+    auto dev = parse_device(name);
+    REQUIRE(dev);
+    auto err = model->move_to(*dev);
+    REQUIRE(err);
+    CHECK(err->code == errc::device_unavailable);
+    CHECK_THAT(err->message, Catch::Contains(name));
+  }
+  auto sim = model->move_to(device{device::kind_t::sim, 0});
+  REQUIRE(sim);
+  CHECK(sim->code == errc::invalid_device);
+  CHECK(infer_one(*model, input).to_floats() == before);
+}
+
+TEST_CASE_METHOD(fixture, "estimates scale the file size to the precision") {
+  auto path = file("model.pt");
+  auto size = write_model(path, tiny());
+  auto estimate = [&](const std::string& path, dtype precision) {
+    return backend.estimate_bytes(load_request{path, device{}, precision});
+  };
+  CHECK(estimate(path, dtype::f32) == size * 4 / 4);
+  CHECK(estimate(path, dtype::bf16) == size * 2 / 4);
+  CHECK(estimate(path, dtype::f16) == size * 2 / 4);
+  // The estimate covers what the load measures, give or take the archive's
+  // code and pickles.
+  auto model = load_model(tiny(), dtype::bf16);
+  CHECK(estimate(path, dtype::bf16) >= model->bytes());
+  CHECK(estimate(path, dtype::bf16) < model->bytes() * 11 / 10);
+  SECTION("missing file") {
+    CHECK(estimate(file("missing.pt"), dtype::bf16) == 0);
+  }
+  SECTION("archives that load as saved count at their size") {
+    auto mixed = file("mixed.pt");
+    auto mixed_size = write_mixed_dtype_model(mixed);
+    CHECK(estimate(mixed, dtype::bf16) == mixed_size);
+  }
+  SECTION("unreadable archives count as fp32") {
+    auto random = file("random.pt");
+    write_random_bytes(random, 4096);
+    CHECK(estimate(random, dtype::bf16) == 2048);
+  }
+}
+
+TEST_CASE("free device memory is known for visible CUDA devices only") {
+  torchscript_backend backend;
+  CHECK(!backend.free_device_memory(device{}));
+  auto cuda = parse_device("cuda:0");
+  REQUIRE(cuda);
+  auto stats = query_cuda_memory(0);
+  auto free = backend.free_device_memory(*cuda);
+  CHECK(free.has_value() == stats.has_value());
+  if (free)
+    CHECK(*free <= stats->total_bytes);
+}

@@ -6,11 +6,16 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <memory>
 #include <random>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
 #include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/frontend/resolver.h>
 #include <torch/script.h>
 
 namespace cmm {
@@ -60,22 +65,109 @@ uint64_t seed_of(const std::string& str) {
   return hash;
 }
 
-torch::jit::Module make_module(const model_blueprint& bp,
-                               at::ScalarType w2_type) {
+// A blueprint's fp32 parameters, drawn from its seed in a fixed order.
+struct blueprint_parameters {
+  at::Tensor emb;
+  at::Tensor w1;
+  at::Tensor b1;
+  at::Tensor w2;
+  at::Tensor b2;
+};
+
+blueprint_parameters draw_parameters(const model_blueprint& bp) {
   auto gen = at::detail::createCPUGenerator(bp.seed);
   auto init = [&gen](at::IntArrayRef shape) {
     return at::randn(shape, gen) * 0.02;
   };
+  blueprint_parameters result;
+  result.emb = init({bp.vocab, bp.width});
+  result.w1 = init({bp.width, bp.hidden});
+  result.b1 = init({bp.hidden});
+  result.w2 = init({bp.hidden, bp.width});
+  result.b2 = init({bp.width});
+  return result;
+}
+
+torch::jit::Module make_module(const model_blueprint& bp,
+                               at::ScalarType w2_type) {
+  auto params = draw_parameters(bp);
   torch::jit::Module module{class_name(bp.variant)};
-  module.register_parameter("emb", init({bp.vocab, bp.width}), false);
-  module.register_parameter("w1", init({bp.width, bp.hidden}), false);
-  module.register_parameter("b1", init({bp.hidden}), false);
-  module.register_parameter("w2", init({bp.hidden, bp.width}).to(w2_type),
-                            false);
-  module.register_parameter("b2", init({bp.width}), false);
+  module.register_parameter("emb", params.emb, false);
+  module.register_parameter("w1", params.w1, false);
+  module.register_parameter("b1", params.b1, false);
+  module.register_parameter("w2", params.w2.to(w2_type), false);
+  module.register_parameter("b2", params.b2, false);
   // Not used by forward: an int64 buffer that casts must leave alone.
   module.register_buffer("positions", at::arange(bp.width, at::kLong));
   module.define(forward_source);
+  return module;
+}
+
+// The quantized twin of forward_source: the MLP's linear layers run as
+// libtorch's dynamically quantized ones (int8 weights, activations
+// quantized per call), the embedding looks up int8 rows.
+constexpr const char* quantized_forward_source = R"JIT(
+def forward(self, x):
+    if x.is_floating_point():
+        h = x.float()
+    elif x.is_signed():
+        h = quantized.embedding_byte(self.emb, x.long(), False)
+    else:
+        h = x.float()
+    h = torch.tanh(quantized.linear_dynamic(h, self.fc1, False))
+    return quantized.linear_dynamic(h, self.fc2, False)
+)JIT";
+
+// Lets TorchScript source call `quantized::` operators as `quantized.NAME`;
+// saved code spells them `ops.quantized.NAME`, which every loader resolves.
+struct quantized_ops_resolver : torch::jit::NativeResolver {
+  std::shared_ptr<torch::jit::SugaredValue>
+  resolveValue(const std::string& name, torch::jit::GraphFunction& fn,
+               const torch::jit::SourceRange& loc) override {
+    if (name == "quantized")
+      return std::make_shared<torch::jit::BuiltinModule>("quantized");
+    return NativeResolver::resolveValue(name, fn, loc);
+  }
+};
+
+c10::IValue call_operator(const char* name, torch::jit::Stack stack) {
+  auto op = c10::Dispatcher::singleton().findSchemaOrThrow(name, "");
+  op.callBoxed(&stack);
+  return stack.front();
+}
+
+// Symmetric per-tensor int8, as PyTorch's default dynamic quantization
+// does for linear weights.
+c10::IValue pack_linear(const at::Tensor& weight, const at::Tensor& bias) {
+  auto max = weight.abs().max().item<double>();
+  auto scale = max > 0 ? max / 127 : 1.0;
+  auto q = at::quantize_per_tensor(weight.contiguous(), scale, 0, at::kQInt8);
+  return call_operator("quantized::linear_prepack", {q, bias});
+}
+
+// Per-row uint8 with float scale and offset, as PyTorch's quantized
+// Embedding stores its table.
+c10::IValue pack_embedding(const at::Tensor& table) {
+  auto [min, max] = at::aminmax(table, 1);
+  auto scales = (max - min) / 255;
+  scales = at::where(scales > 1e-8, scales, at::ones_like(scales));
+  auto q = at::quantize_per_channel(table, scales, -min / scales, 0,
+                                    at::kQUInt8);
+  return call_operator("quantized::embedding_bag_prepack", {q});
+}
+
+torch::jit::Module make_quantized_module(const model_blueprint& bp) {
+  auto params = draw_parameters(bp);
+  torch::jit::Module module{class_name(bp.variant + "_int8")};
+  auto add = [&module](const std::string& name, const c10::IValue& packed) {
+    module.register_attribute(name, packed.type(), packed);
+  };
+  add("emb", pack_embedding(params.emb));
+  // linear() computes x W^T + b: the weights transposed from w1 and w2.
+  add("fc1", pack_linear(params.w1.t(), params.b1));
+  add("fc2", pack_linear(params.w2.t(), params.b2));
+  module.define(quantized_forward_source,
+                std::make_shared<quantized_ops_resolver>());
   return module;
 }
 
@@ -119,6 +211,17 @@ model_blueprint blueprint_of_size(std::string variant, double megabytes) {
 
 uint64_t write_model(const std::string& path, const model_blueprint& bp) {
   return save(make_module(bp, at::kFloat), path);
+}
+
+bool can_write_quantized_models() {
+  return at::globalContext().qEngine() != at::QEngine::NoQEngine;
+}
+
+uint64_t write_quantized_model(const std::string& path,
+                               const model_blueprint& bp) {
+  if (!can_write_quantized_models())
+    throw std::runtime_error("this libtorch has no quantized engine");
+  return save(make_quantized_module(bp), path);
 }
 
 uint64_t write_mixed_dtype_model(const std::string& path) {

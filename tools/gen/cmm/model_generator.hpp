@@ -27,6 +27,20 @@ model_blueprint blueprint_of_size(std::string variant, double megabytes);
 /// int64 buffer) with `torch::jit::Module::save`. Returns the file's size.
 uint64_t write_model(const std::string& path, const model_blueprint& bp);
 
+/// Whether libtorch has a quantized engine (FBGEMM, oneDNN, QNNPACK) to pack
+/// the weights of `write_quantized_model` with.
+bool can_write_quantized_models();
+
+/// Writes a dynamically quantized twin of the blueprint's model: the same
+/// parameters (same seed) with the MLP's linear layers as int8 packed
+/// weights run by `quantized::linear_dynamic` and the embedding as uint8
+/// rows with per-row scale and offset, about a quarter of the fp32 file.
+/// `forward` takes the same inputs and returns fp32 values close to the fp32
+/// model's. Its state is custom-class objects, no parameters, and runs on
+/// the CPU only. Throws without a quantized engine. Returns the file's size.
+uint64_t write_quantized_model(const std::string& path,
+                               const model_blueprint& bp);
+
 /// Writes a TorchScript archive whose floating parameters mix fp32 and fp16,
 /// which the manager must not cast blindly.
 uint64_t write_mixed_dtype_model(const std::string& path);

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <string>
+
+#include "deterministic_fixture.hpp"
+
+namespace cmm::test {
+
+/// Simulated devices with small budgets under the deterministic scheduler.
+class memory_fixture : public deterministic_fixture {
+public:
+  static manager_config memory_config() {
+    auto cfg = default_config();
+    cfg.budgets = {{"sim:0", 1000}, {"sim:1", 1000}, {"sim:2", 1000},
+                   {"sim:3", 1000}, {"cpu", 100000}};
+    for (auto id : {"a", "b", "c", "d"})
+      cfg.models[id] = {id, std::string{"sim://"} + id + "?bytes=400", "base",
+                        "sim:0", ""};
+    return cfg;
+  }
+
+  explicit memory_fixture(manager_config cfg = memory_config())
+    : deterministic_fixture(std::move(cfg)) {
+    // nop
+  }
+
+  device_budget budget(const std::string& dev) {
+    auto all = ask<std::vector<device_budget>>(sup, devices_atom_v);
+    for (auto& b : *all.value)
+      if (b.device == dev)
+        return b;
+    return {};
+  }
+
+  /// Acquires and releases at once: the model ends up loaded and idle.
+  void touch(const std::string& id) {
+    auto granted = acquire(id);
+    REQUIRE(granted);
+    REQUIRE(release(granted.value->id));
+  }
+};
+
+} // namespace cmm::test
