@@ -63,6 +63,12 @@ public:
   /// Clears a failed model's failure record so the next acquire loads it.
   bool reset_model(const std::string& name);
 
+  /// Loads a model without holding it; it idles out like any other.
+  model_info preload(const model_spec& spec);
+
+  /// The memory budget of every device the manager knows.
+  std::vector<device_budget> devices();
+
 private:
   template <class T, class Handle, class... Ts>
   T call(const Handle& dest, Ts&&... xs);

@@ -122,4 +122,12 @@ bool blocking_client::reset_model(const std::string& name) {
   return call<bool>(supervisor_, reset_atom_v, name);
 }
 
+model_info blocking_client::preload(const model_spec& spec) {
+  return call<model_info>(supervisor_, preload_atom_v, spec);
+}
+
+std::vector<device_budget> blocking_client::devices() {
+  return call<std::vector<device_budget>>(supervisor_, devices_atom_v);
+}
+
 } // namespace cmm

@@ -47,7 +47,8 @@ std::string short_name(at::ScalarType x) {
   }
 }
 
-constexpr std::string_view quantized_classes = "__torch__.torch.classes.quantized.";
+constexpr std::string_view quantized_classes =
+    "__torch__.torch.classes.quantized.";
 
 bool is_quantized_class(const c10::IValue& x) {
   auto type = x.type()->cast<c10::ClassType>();
@@ -146,9 +147,9 @@ archive_floats inspect_archive(const std::string& path) {
     result.as_saved = true;
   // Bytes per element of the storage types, 0 for quantized ones.
   static constexpr std::pair<const char*, size_t> storage_types[] = {
-    {"Float", 4},  {"Half", 2},   {"BFloat16", 2}, {"Double", 8},
-    {"QInt8", 0},  {"QUInt8", 0}, {"QInt32", 0},   {"QUInt4x2", 0},
-    {"QUInt2x4", 0}};
+      {"Float", 4},  {"Half", 2},     {"BFloat16", 2},
+      {"Double", 8}, {"QInt8", 0},    {"QUInt8", 0},
+      {"QInt32", 0}, {"QUInt4x2", 0}, {"QUInt2x4", 0}};
   std::vector<size_t> floating;
   for (auto [name, size] : storage_types) {
     auto global = "ctorch\n" + std::string{name} + "Storage\n";

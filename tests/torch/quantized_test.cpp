@@ -33,8 +33,7 @@ struct fixture {
     int8_size = write_quantized_model(int8_path, bp);
   }
 
-  std::unique_ptr<loaded_model> load(const std::string& path,
-                                     dtype precision) {
+  std::unique_ptr<loaded_model> load(const std::string& path, dtype precision) {
     auto res = backend.load(load_request{path, device{}, precision});
     if (!res)
       FAIL(to_string(res.error()));

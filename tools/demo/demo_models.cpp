@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "cmm/default_backend.hpp"
+
 namespace fs = std::filesystem;
 
 namespace cmm::demo {
@@ -62,6 +64,25 @@ std::string write_broken_model(const std::string& dir, uint64_t bytes) {
 void add_to_catalog(manager_config& cfg, const demo_model& model) {
   cfg.models[model.id()] =
       catalog_entry{model.id(), model.path, model.id(), {}, {}};
+}
+
+void add_wide_variant(manager_config& cfg, const demo_model& model) {
+  cfg.models[wide_model_id] =
+      catalog_entry{wide_model_id, model.path, model.id(), {}, "fp32"};
+}
+
+void size_cpu_budget(timeline& tl, manager_config& cfg,
+                     const std::vector<demo_model>& models) {
+  if (cfg.budgets.count("cpu") > 0)
+    return;
+  auto backend = make_default_backend(cfg);
+  uint64_t total = 0;
+  for (const auto& model : models)
+    total += backend->estimate_bytes(
+        {model.path, device{}, *parse_model_dtype(cfg.dtype)});
+  cfg.budgets["cpu"] = total + total / 20;
+  tl.say("cpu budget {:.1f} MB: the three variants fit, little else",
+         cfg.budgets["cpu"] / 1e6);
 }
 
 tensor make_input(const model_blueprint& bp, std::mt19937& rng) {

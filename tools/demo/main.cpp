@@ -4,6 +4,8 @@
 // as failed. Every figure printed is measured during the run.
 
 #include <chrono>
+
+#include <fmt/ranges.h>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -27,6 +29,7 @@
 #include "cmm/model_manager.hpp"
 #include "demo_config.hpp"
 #include "demo_models.hpp"
+#include "device_table.hpp"
 #include "timeline.hpp"
 
 using namespace cmm;
@@ -207,6 +210,28 @@ void show_failure_record(timeline& tl, blocking_client& client,
   require(info.load_count == 1, "the failed model was loaded again");
 }
 
+/// Fills the CPU budget with the three variants, then asks for the base
+/// model a second time in fp32: it only fits once idle models are evicted.
+void show_eviction(timeline& tl, blocking_client& client,
+                   const std::vector<demo_model>& models) {
+  for (const auto& model : models)
+    client.acquire(model_spec::by_id(model.id())).reset();
+  tl.say("all three variants loaded and idle; the cpu budget is nearly full:");
+  print_device_table(tl, client.devices());
+  tl.say("acquire {} (the base file again, in fp32)", wide_model_id);
+  auto held = client.acquire(model_spec::by_id(wide_model_id));
+  auto info = client.get_model_info(wide_model_id).value();
+  std::vector<std::string> evicted;
+  for (const auto& model : models)
+    if (!client.is_model_loaded(model.id()))
+      evicted.push_back(model.id());
+  tl.say("loaded {} ({:.1f} MB) after evicting the least recently used: {}",
+         wide_model_id, info.bytes / 1e6, fmt::join(evicted, ", "));
+  require(!evicted.empty(), "nothing was evicted to make room");
+  print_device_table(tl, client.devices());
+  client.release_model(held);
+}
+
 void show_final_table(timeline& tl, blocking_client& client,
                       const std::vector<demo_model>& models,
                       const std::string& broken) {
@@ -237,6 +262,7 @@ void tell_story(timeline& tl, caf::actor_system& sys,
   show_idle_unload(tl, client, models, mcfg.idle_timeout);
   show_forced_unload(tl, client, models.front());
   show_failure_record(tl, client, broken);
+  show_eviction(tl, client, models);
   show_final_table(tl, client, models, broken);
   tl.say("shutting down: clients, then the manager, then the actor system");
 }
@@ -256,6 +282,8 @@ int run_demo(demo_config& cfg) {
   tl.say("wrote {} ({} random bytes, not a model)", broken, broken_file_bytes);
   for (const auto& model : models)
     add_to_catalog(*mcfg, model);
+  add_wide_variant(*mcfg, models.front());
+  size_cpu_budget(tl, *mcfg, models);
   {
     caf::actor_system sys{cfg};
     tell_story(tl, sys, *mcfg, opts, models, broken);

@@ -151,8 +151,8 @@ c10::IValue pack_embedding(const at::Tensor& table) {
   auto [min, max] = at::aminmax(table, 1);
   auto scales = (max - min) / 255;
   scales = at::where(scales > 1e-8, scales, at::ones_like(scales));
-  auto q = at::quantize_per_channel(table, scales, -min / scales, 0,
-                                    at::kQUInt8);
+  auto q =
+      at::quantize_per_channel(table, scales, -min / scales, 0, at::kQUInt8);
   return call_operator("quantized::embedding_bag_prepack", {q});
 }
 
