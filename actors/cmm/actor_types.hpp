@@ -39,6 +39,7 @@ CAF_ADD_ATOM(cmm, cmm, move_atom, "move")
 CAF_ADD_ATOM(cmm, cmm, preload_atom, "preload")
 CAF_ADD_ATOM(cmm, cmm, devices_atom, "devices")
 CAF_ADD_ATOM(cmm, cmm, deadline_atom, "deadline")
+CAF_ADD_ATOM(cmm, cmm, drain_atom, "drain")
 
 namespace cmm {
 
@@ -77,6 +78,8 @@ struct lease {
 /// The supervisor: one per actor system, owner of every entry. Acquire takes
 /// an optional holder actor whose death returns the lease; an invalid handle
 /// makes the sender the holder. Release answers the model's remaining refs.
+/// Requests from other nodes name models by catalog id only. `drain` stops
+/// new acquires and answers once every lease is back.
 using supervisor_actor = caf::typed_actor<
     caf::replies_to<acquire_atom, model_spec, caf::actor>::with<lease>,
     caf::replies_to<release_atom, uint64_t>::with<uint32_t>,
@@ -89,6 +92,7 @@ using supervisor_actor = caf::typed_actor<
     caf::replies_to<reset_atom, std::string>::with<bool>,
     caf::replies_to<preload_atom, model_spec>::with<model_info>,
     caf::replies_to<devices_atom>::with<std::vector<device_budget>>,
+    caf::replies_to<drain_atom>::with<uint32_t>,
     caf::reacts_to<idle_atom, std::string, uint64_t>,
     caf::reacts_to<deadline_atom, std::string, uint64_t>>;
 

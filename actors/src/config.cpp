@@ -5,6 +5,7 @@
 
 #include "cmm/actor_types.hpp"
 #include "cmm/byte_size.hpp"
+#include "cmm/model_root.hpp"
 #include "cmm/device.hpp"
 #include "cmm/error.hpp"
 #include "cmm/model_spec.hpp"
@@ -36,7 +37,9 @@ void declare_options(caf::config_option_set& opts) {
                         "kept free on each GPU by default budgets, e.g. 512MiB")
       .add<std::string>("eviction-policy", "lru (default) or cost-aware")
       .add<caf::timespan>("admission-timeout",
-                          "how long an acquire waits for room (e.g. 30s)");
+                          "how long an acquire waits for room (e.g. 30s)")
+      .add<std::string>("model-root",
+                        "catalog paths resolve inside this folder");
 }
 
 namespace {
@@ -87,6 +90,14 @@ std::optional<failure> read_memory_options(const caf::actor_system_config& cfg,
   return std::nullopt;
 }
 
+/// The preferred path of an entry and those of its fallbacks.
+std::vector<std::string*> paths_of(catalog_entry& entry) {
+  std::vector<std::string*> result{&entry.path};
+  for (auto& variant : entry.fallbacks)
+    result.push_back(&variant.path);
+  return result;
+}
+
 } // namespace
 
 result<manager_config>
@@ -127,6 +138,17 @@ read_manager_config(const caf::actor_system_config& cfg) {
       if (auto err = check_type(entry.type, out.allowed_types))
         return failure{err->code, "cmm.models." + id + ": " + err->message};
       out.models.emplace(id, std::move(entry));
+    }
+  }
+  if (auto root = caf::get_if<std::string>(&cfg, "cmm.model-root")) {
+    for (auto& [id, entry] : out.models) {
+      for (auto* path : paths_of(entry)) {
+        auto resolved = resolve_in_root(*root, *path);
+        if (!resolved)
+          return failure{resolved.error().code,
+                         "cmm.models." + id + ": " + resolved.error().message};
+        *path = *resolved;
+      }
     }
   }
   if (auto err = read_memory_options(cfg, out))

@@ -52,6 +52,7 @@ supervisor_actor::behavior_type supervisor_impl(supervisor_pointer self,
       return self->state.preload(spec);
     },
     [self](devices_atom) { return self->state.devices(); },
+    [self](drain_atom) { return self->state.drain(); },
     [self](idle_atom, const std::string& name, uint64_t instance) {
       self->state.on_idle_timer(name, instance);
     },

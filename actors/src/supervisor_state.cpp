@@ -74,6 +74,34 @@ device_budget& supervisor_state::budget_for(const device& dev) {
 
 // -- requests -----------------------------------------------------------------
 
+std::optional<failure>
+supervisor_state::check_caller(const model_spec& spec) const {
+  if (draining)
+    return failure{errc::shutting_down,
+                   "this node is shutting down and takes no new acquires"};
+  auto& sender = self->current_sender();
+  if (!spec.path.empty() && sender && sender->node() != self->node())
+    return failure{errc::not_permitted,
+                   "remote callers name models by catalog id, not by path"};
+  return std::nullopt;
+}
+
+caf::typed_response_promise<uint32_t> supervisor_state::drain() {
+  draining = true;
+  drain_waiters.push_back(self->make_response_promise<uint32_t>());
+  auto rp = drain_waiters.back();
+  settle_drain();
+  return rp;
+}
+
+void supervisor_state::settle_drain() {
+  if (!draining || !leases.empty())
+    return;
+  for (auto& rp : drain_waiters)
+    rp.deliver(uint32_t{0});
+  drain_waiters.clear();
+}
+
 caf::expected<entry_slot*>
 supervisor_state::slot_for(const resolved_spec& spec) {
   auto& slot = slots[spec.name];
@@ -109,6 +137,10 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
   req.patience = spec.wait_ms > 0 ? duration{std::chrono::milliseconds{
                    spec.wait_ms}}
                                   : cfg.admission_timeout;
+  if (auto err = check_caller(spec)) {
+    rp.deliver(make_error(*err));
+    return rp;
+  }
   auto resolved = resolve(spec, cfg);
   if (!resolved) {
     rp.deliver(make_error(resolved.error()));
@@ -141,6 +173,10 @@ supervisor_state::preload(const model_spec& spec) {
   req.patience = spec.wait_ms > 0 ? duration{std::chrono::milliseconds{
                    spec.wait_ms}}
                                   : cfg.admission_timeout;
+  if (auto err = check_caller(spec)) {
+    rp.deliver(make_error(*err));
+    return rp;
+  }
   auto resolved = resolve(spec, cfg);
   if (!resolved) {
     rp.deliver(make_error(resolved.error()));
@@ -227,6 +263,7 @@ caf::result<uint32_t> supervisor_state::release(uint64_t id) {
   auto rec = std::move(i->second);
   leases.erase(i);
   forget_lease(id, rec);
+  settle_drain();
   if (rec.retired) {
     auto j = retired_models.find(rec.model.address());
     if (j != retired_models.end() && --j->second == 0) {

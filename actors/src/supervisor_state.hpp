@@ -77,6 +77,9 @@ struct supervisor_state {
   std::map<std::string, std::vector<std::string>> room_queue;
   uint64_t next_lease_id = 1;
   uint64_t next_waiter_id = 1;
+  /// Set by `drain`: new acquires are refused with `shutting_down`.
+  bool draining = false;
+  std::vector<caf::typed_response_promise<uint32_t>> drain_waiters;
 
   static inline const char* name = "cmm.supervisor";
 
@@ -98,6 +101,8 @@ struct supervisor_state {
   caf::result<model_info> info(const std::string& name) const;
 
   std::vector<device_budget> devices() const;
+
+  caf::typed_response_promise<uint32_t> drain();
 
   void on_holder_down(const caf::down_msg& msg);
 
@@ -122,6 +127,13 @@ struct supervisor_state {
 
 private:
   time_point now() const;
+
+  /// Refuses what this request may not do: acquire while draining, or name
+  /// a file path from another node.
+  std::optional<failure> check_caller(const model_spec& spec) const;
+
+  /// Answers `drain` requests once no lease is outstanding.
+  void settle_drain();
 
   /// Finds or creates the slot for a resolved spec; none with the error
   /// when the name is taken by a different placement.
