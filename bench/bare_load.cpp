@@ -1,16 +1,35 @@
-#include <chrono>
+// The one bench file that includes libtorch.
+
+#include "bare_load.hpp"
+
+#include <memory>
 
 #include <torch/script.h>
+#include <torch/version.h>
 
-#include "scenarios.hpp"
+#include "machine_info.hpp"
+#include "process_memory.hpp"
+#include "stopwatch.hpp"
 
 namespace cmm::bench {
 
-double bare_load_seconds(const std::string& path) {
-  auto start = std::chrono::steady_clock::now();
-  auto module = torch::jit::load(path, torch::kCPU);
-  auto stop = std::chrono::steady_clock::now();
-  return std::chrono::duration<double>(stop - start).count();
+bare_load_result bare_load_and_free(const std::string& path) {
+  bare_load_result out;
+  out.before = snapshot_memory();
+  auto start = bench_clock::now();
+  auto module =
+      std::make_unique<torch::jit::Module>(torch::jit::load(path, torch::kCPU));
+  out.load_seconds = seconds_since(start);
+  out.loaded = snapshot_memory();
+  start = bench_clock::now();
+  module.reset();
+  out.free_seconds = seconds_since(start);
+  out.after = snapshot_memory();
+  return out;
+}
+
+std::string torch_version() {
+  return TORCH_VERSION;
 }
 
 } // namespace cmm::bench

@@ -1,128 +1,190 @@
-#include <chrono>
-#include <cstdio>
-#include <functional>
-#include <memory>
+// hit: acquire + release of a warm model, by client actors and by threads
+// through the blocking client, next to a bare CAF round trip of the same
+// shape and to both lock-based baselines driven by as many threads.
+
+#include <algorithm>
+#include <map>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 
-#include "cmm/blocking_client.hpp"
-#include "cmm/model_manager.hpp"
+#include "actor_clients.hpp"
+#include "careful_manager.hpp"
 #include "cmm/sim_backend.hpp"
-#include "sample_stats.hpp"
-#include "scenarios.hpp"
+#include "cmm_steps.hpp"
+#include "manager_under_test.hpp"
+#include "scenario.hpp"
+#include "seed_manager.hpp"
+#include "thread_clients.hpp"
 
 namespace cmm::bench {
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-using samples = std::shared_ptr<std::vector<double>>;
+constexpr const char* scenario_name = "hit";
+constexpr const char* warm_path = "sim://warm?bytes=1000000";
 
-double micros_since(clock_type::time_point t0) {
-  return std::chrono::duration<double, std::micro>(clock_type::now() - t0)
-      .count();
+std::string clients_label(size_t n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
 
-/// Runs `step` (which calls its argument when done) `n` times in a row
-/// inside an actor, timing each; tells `done` when finished.
-caf::behavior timed_loop(
-    caf::event_based_actor* self, size_t n, samples out,
-    std::function<void(caf::event_based_actor*, std::function<void()>)> step,
-    caf::actor done) {
-  auto left = std::make_shared<size_t>(n);
-  auto next = std::make_shared<std::function<void()>>();
-  *next = [=] {
-    if ((*left)-- == 0) {
-      self->send(done, caf::ok_atom_v);
-      self->quit();
-      return;
-    }
-    auto t0 = clock_type::now();
-    step(self, [=] {
-      out->push_back(micros_since(t0));
-      (*next)();
-    });
-  };
-  self->send(self, caf::ok_atom_v);
-  return {[=](caf::ok_atom) { (*next)(); }};
+/// A latency row from a run, with throughput and errors.
+measurement row_of(const std::string& key, const std::string& label,
+                   client_run run, size_t clients) {
+  auto group = clients == 1    ? std::string{"hit, 1 client"}
+               : clients == 64 ? std::string{"hit, 64 clients"}
+                               : std::string{};
+  auto errors = run.errors;
+  auto rate = run.throughput();
+  auto row = make_latency_row(scenario_name, key, label,
+                              std::move(run.samples_us), group);
+  row.throughput_per_s = rate;
+  if (errors > 0)
+    row.figures.push_back({"errors", double(errors), ""});
+  return row;
 }
 
-/// Answers every request at once: the floor for a round trip. A class,
-/// since spawning a function without arguments trips UBSan in CAF 0.17.
-class echo : public caf::event_based_actor {
-public:
-  using caf::event_based_actor::event_based_actor;
+client_run baseline_run(lock_based_manager& mgr, size_t threads, size_t pairs) {
+  thread_clients_options opts;
+  opts.threads = threads;
+  opts.steps_each = std::max<size_t>(1, pairs / threads);
+  return run_client_threads(opts, [&mgr]() -> thread_step {
+    return [&mgr] {
+      mgr.load_model(warm_path, "base");
+      mgr.release_model(warm_path);
+      return true;
+    };
+  });
+}
 
-  caf::behavior make_behavior() override {
-    return {[](caf::ok_atom x) { return x; }};
-  }
-};
+client_run floor_run(caf::actor_system& sys, caf::actor echo, size_t clients,
+                     size_t pairs) {
+  actor_clients_options opts;
+  opts.clients = clients;
+  opts.steps_each = std::max<size_t>(1, pairs / clients);
+  return run_actor_clients(sys, opts, [echo](auto* self, auto done) {
+    self->request(echo, request_timeout, caf::ok_atom_v)
+        .then([done](caf::ok_atom) { done(true); },
+              [done](caf::error&) { done(false); });
+  });
+}
 
-sample_stats measure_in_actor(
-    caf::actor_system& sys, size_t n,
-    std::function<void(caf::event_based_actor*, std::function<void()>)> step) {
-  auto out = std::make_shared<std::vector<double>>();
-  caf::scoped_actor self{sys};
-  sys.spawn(timed_loop, n, out, std::move(step), caf::actor{self});
-  self->receive([](caf::ok_atom) {});
-  return summarize(*out);
+client_run cmm_actor_run(caf::actor_system& sys, supervisor_actor sup,
+                         size_t clients, size_t pairs) {
+  actor_clients_options opts;
+  opts.clients = clients;
+  opts.steps_each = std::max<size_t>(1, pairs / clients);
+  return run_actor_clients(
+      sys, opts,
+      acquire_release_step(sup, model_spec::by_path(warm_path, "base")));
+}
+
+client_run scoped_floor_run(caf::actor_system& sys, caf::actor echo,
+                            size_t threads, size_t pairs) {
+  thread_clients_options opts;
+  opts.threads = threads;
+  opts.steps_each = std::max<size_t>(1, pairs / threads);
+  return run_client_threads(opts, [&sys, echo]() -> thread_step {
+    auto self = std::make_shared<caf::scoped_actor>(sys);
+    return [self, echo] {
+      bool ok = false;
+      (*self)
+          ->request(echo, request_timeout, caf::ok_atom_v)
+          .receive([&](caf::ok_atom) { ok = true; }, [](caf::error&) {});
+      return ok;
+    };
+  });
+}
+
+client_run blocking_run(blocking_client& client, size_t threads, size_t pairs) {
+  thread_clients_options opts;
+  opts.threads = threads;
+  opts.steps_each = std::max<size_t>(1, pairs / threads);
+  auto spec = model_spec::by_path(warm_path, "base");
+  return run_client_threads(opts, [&client, spec]() -> thread_step {
+    return [&client, spec] {
+      auto held = client.acquire(spec);
+      client.release_model(held);
+      return true;
+    };
+  });
 }
 
 } // namespace
 
-void run_hit(caf::actor_system& sys, size_t iterations) {
-  manager_config cfg;
-  cfg.dtype = "fp32";
-  model_manager manager{sys, cfg, std::make_shared<sim_backend>()};
-  auto sup = manager.supervisor();
-  auto spec = model_spec::by_path("sim://warm", "base");
-  blocking_client client{sys};
-  auto warm = client.acquire(spec);
-  auto partner = sys.spawn<echo>();
-  constexpr auto timeout = std::chrono::seconds{10};
-
-  auto round_trip = measure_in_actor(
-      sys, iterations, [=](caf::event_based_actor* self, auto done) {
-        self->request(partner, timeout, caf::ok_atom_v).then([=](caf::ok_atom) {
-          done();
-        });
-      });
-  auto actor_hit = measure_in_actor(
-      sys, iterations, [=](caf::event_based_actor* self, auto done) {
-        self->request(sup, timeout, acquire_atom_v, spec, caf::actor{})
-            .then([=](const lease& granted) {
-              self->request(sup, timeout, release_atom_v, granted.id)
-                  .then([=](uint32_t) { done(); });
-            });
-      });
-  std::vector<double> blocking;
-  for (size_t i = 0; i < iterations; ++i) {
-    auto t0 = clock_type::now();
-    auto held = client.acquire(spec);
-    client.release_model(held);
-    blocking.push_back(micros_since(t0));
+void run_hit(scenario_context& ctx) {
+  auto& plan = ctx.plan;
+  auto& report = ctx.report;
+  report.begin(scenario_name,
+               "acquire + release of a warm model; each client does its "
+               "pairs one after another, all clients at once");
+  // The baselines, each with its own simulated backend.
+  seed_manager seed{std::make_shared<sim_backend>()};
+  careful_manager careful{std::make_shared<sim_backend>()};
+  for (auto* mgr : {static_cast<lock_based_manager*>(&seed),
+                    static_cast<lock_based_manager*>(&careful)}) {
+    mgr->load_model(warm_path, "base");
+    mgr->release_model(warm_path);
   }
-  std::vector<double> blocking_trip;
-  caf::scoped_actor self{sys};
-  for (size_t i = 0; i < iterations; ++i) {
-    auto t0 = clock_type::now();
-    self->request(partner, timeout, caf::ok_atom_v)
-        .receive([](caf::ok_atom) {}, [](caf::error&) {});
-    blocking_trip.push_back(micros_since(t0));
+  std::map<size_t, measurement> seed_rows;
+  std::map<size_t, measurement> careful_rows;
+  for (auto n : plan.baseline_threads) {
+    auto who = clients_label(n, "thread");
+    seed_rows[n] = report.add(row_of("hit.seed.t" + std::to_string(n),
+                                     "seed (coarse lock), " + who,
+                                     baseline_run(seed, n, plan.hit_pairs), n));
+    careful_rows[n] =
+        report.add(row_of("hit.careful.t" + std::to_string(n),
+                          "careful (lock + once-flag), " + who,
+                          baseline_run(careful, n, plan.hit_pairs), n));
   }
-  auto blocking_hit = summarize(blocking);
-  auto blocking_floor = summarize(blocking_trip);
-  std::printf("%-46s %12s %12s %10s\n", "hit (warm model, sequential)",
-              "median us", "p99 us", "vs floor");
-  print_row("bare CAF request/response (actor)", round_trip, nullptr);
-  print_row("acquire + release from an actor", actor_hit, &round_trip);
-  print_row("bare CAF request/response (scoped_actor)", blocking_floor,
-            nullptr);
-  print_row("acquire + release, blocking client", blocking_hit,
-            &blocking_floor);
-  caf::anon_send_exit(partner, caf::exit_reason::user_shutdown);
+  manager_under_test mut{ctx.sys, bench_manager_config(),
+                         std::make_shared<sim_backend>()};
+  mut.client().acquire(model_spec::by_path(warm_path, "base")).reset();
+  auto echo = spawn_echo(ctx.sys);
+  auto compare_with_baselines = [&](measurement& row, size_t n) {
+    if (auto i = seed_rows.find(n); i != seed_rows.end())
+      compare(row, i->second);
+    if (auto i = careful_rows.find(n); i != careful_rows.end())
+      compare(row, i->second);
+  };
+  for (auto n : plan.hit_actors) {
+    auto who = clients_label(n, "actor");
+    auto floor = report.add(
+        row_of("hit.floor.a" + std::to_string(n), "bare CAF round trip, " + who,
+               floor_run(ctx.sys, echo, n, plan.hit_pairs), n));
+    auto row =
+        row_of("hit.cmm.a" + std::to_string(n), "cmm acquire+release, " + who,
+               cmm_actor_run(ctx.sys, mut.supervisor(), n, plan.hit_pairs), n);
+    compare(row, floor);
+    compare_throughput(row, floor);
+    compare_with_baselines(row, n);
+    report.add(std::move(row));
+  }
+  for (auto n : plan.blocking_threads) {
+    auto who = clients_label(n, "thread");
+    auto floor = report.add(
+        row_of("hit.scoped-floor.t" + std::to_string(n),
+               "bare CAF round trip, scoped_actor, " + who,
+               scoped_floor_run(ctx.sys, echo, n, plan.blocking_pairs), n));
+    auto row = row_of("hit.cmm-blocking.t" + std::to_string(n),
+                      "cmm blocking client, " + who,
+                      blocking_run(mut.client(), n, plan.blocking_pairs), n);
+    compare(row, floor);
+    compare_throughput(row, floor);
+    compare_with_baselines(row, n);
+    report.add(std::move(row));
+  }
+  caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
+  report.note(scenario_name,
+              std::to_string(plan.hit_pairs) +
+                  " pairs per row split across its clients (blocking "
+                  "client: " +
+                  std::to_string(plan.blocking_pairs) +
+                  "); throughput = pairs / wall time; ratios compare "
+                  "medians");
 }
 
 } // namespace cmm::bench

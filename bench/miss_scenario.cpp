@@ -1,50 +1,123 @@
-#include <chrono>
+// miss: a cold acquire of a generated TorchScript model through the manager
+// next to a bare `torch::jit::load` of the same file, the seed's design
+// loading it through the same backend, and plain reading of the file.
+
 #include <cstdio>
 #include <filesystem>
 
-#include <caf/actor_system.hpp>
-
-#include "cmm/blocking_client.hpp"
+#include "bare_load.hpp"
+#include "bench_models.hpp"
 #include "cmm/default_backend.hpp"
-#include "cmm/model_generator.hpp"
-#include "cmm/model_manager.hpp"
-#include "sample_stats.hpp"
-#include "scenarios.hpp"
+#include "cmm/torchscript_backend.hpp"
+#include "manager_under_test.hpp"
+#include "scenario.hpp"
+#include "seed_manager.hpp"
+#include "stopwatch.hpp"
 
 namespace cmm::bench {
 
-void run_miss(caf::actor_system& sys, const std::string& dir, double megabytes,
-              int repetitions) {
-  std::filesystem::create_directories(dir);
-  auto path = dir + "/bench-" + std::to_string(int(megabytes)) + "mb.pt";
-  if (!std::filesystem::exists(path))
-    write_model(path, blueprint_of_size("base", megabytes));
-  manager_config cfg;
-  cfg.dtype = "fp32";
-  model_manager manager{sys, cfg, make_default_backend(cfg)};
-  blocking_client client{sys};
-  using clock_type = std::chrono::steady_clock;
+namespace {
+
+constexpr const char* scenario_name = "miss";
+
+struct miss_samples {
+  std::vector<double> read;
   std::vector<double> bare;
-  std::vector<double> managed;
-  bare_load_seconds(path); // warms the page cache for both sides
+  std::vector<double> seed;
+  std::vector<double> cmm;
+};
+
+miss_samples measure(caf::actor_system& sys, const std::string& path,
+                     int repetitions) {
+  // Warms the page cache and libtorch, so every side starts warm.
+  read_file_seconds(path);
+  bare_load_and_free(path);
+  seed_manager seed{std::make_shared<torchscript_backend>()};
+  auto cfg = bench_manager_config();
+  manager_under_test mut{sys, cfg, make_default_backend(cfg)};
+  auto& client = mut.client();
+  miss_samples out;
   for (int i = 0; i < repetitions; ++i) {
-    bare.push_back(bare_load_seconds(path) * 1e6);
-    auto t0 = clock_type::now();
+    out.read.push_back(read_file_seconds(path) * 1e6);
+    out.bare.push_back(bare_load_and_free(path).load_seconds * 1e6);
+    auto start = bench_clock::now();
+    seed.load_model(path, "base");
+    out.seed.push_back(micros_since(start));
+    seed.release_model(path);
+    seed.unload_model(path);
+    start = bench_clock::now();
     auto held = client.load_model(path, "base");
-    managed.push_back(
-        std::chrono::duration<double, std::micro>(clock_type::now() - t0)
-            .count());
+    out.cmm.push_back(micros_since(start));
     client.release_model(held);
-    client.unload_model(path);
+    if (!client.unload_model(path))
+      throw std::runtime_error("the manager refused to unload " + path);
   }
-  auto size = std::filesystem::file_size(path) / 1e6;
-  std::printf("%-46s %12s %12s %10s\n",
-              ("miss (" + std::to_string(int(size)) + " MB fp32 file)").c_str(),
-              "median us", "p99 us", "vs bare");
-  auto bare_stats = summarize(bare);
-  print_row("bare torch::jit::load", bare_stats, nullptr);
-  print_row("cold acquire through the manager", summarize(managed),
-            &bare_stats);
+  return out;
+}
+
+} // namespace
+
+void run_miss(scenario_context& ctx) {
+  auto& report = ctx.report;
+  report.begin(scenario_name,
+               "cold load of a generated fp32 TorchScript file (page cache "
+               "warm), then unload; repeated");
+  for (auto mb : ctx.plan.miss_mb) {
+    auto path = ensure_model(ctx.opts.model_dir, mb);
+    double gb = double(std::filesystem::file_size(path)) / 1e9;
+    auto samples = measure(ctx.sys, path, ctx.plan.miss_repetitions);
+    char size[32];
+    std::snprintf(size, sizeof(size), "%.0f MB", gb * 1e3);
+    auto key = "miss." + std::to_string(int(mb)) + "mb.";
+    auto gbps = [gb](const measurement& row) {
+      return figure{"GB/s", gb / (row.latency->median_us / 1e6), ""};
+    };
+    auto read = make_latency_row(scenario_name, key + "read",
+                                 std::string{"read the file, "} + size,
+                                 std::move(samples.read));
+    read.figures.push_back(gbps(read));
+    report.add(read);
+    auto bare = make_latency_row(scenario_name, key + "bare",
+                                 std::string{"bare torch::jit::load, "} + size,
+                                 std::move(samples.bare));
+    bare.figures.push_back(gbps(bare));
+    compare(bare, read);
+    report.add(bare);
+    auto overhead = [&bare](const measurement& row) {
+      return figure{
+          "overhead",
+          (row.latency->median_us / bare.latency->median_us - 1) * 100, "%"};
+    };
+    // Best of N: each side's least disturbed run, for machines where other
+    // work comes and goes.
+    auto best_overhead = [&bare](const measurement& row) {
+      return figure{"best-of overhead",
+                    (row.latency->min_us / bare.latency->min_us - 1) * 100,
+                    "%"};
+    };
+    auto seed = make_latency_row(scenario_name, key + "seed",
+                                 std::string{"seed (coarse lock), "} + size,
+                                 std::move(samples.seed));
+    compare(seed, bare);
+    seed.figures.push_back(overhead(seed));
+    seed.figures.push_back(best_overhead(seed));
+    seed.figures.push_back(gbps(seed));
+    report.add(seed);
+    auto cmm = make_latency_row(scenario_name, key + "cmm",
+                                std::string{"cmm cold acquire, "} + size,
+                                std::move(samples.cmm));
+    compare(cmm, bare);
+    compare(cmm, seed);
+    cmm.figures.push_back(overhead(cmm));
+    cmm.figures.push_back(best_overhead(cmm));
+    cmm.figures.push_back(gbps(cmm));
+    report.add(cmm);
+  }
+  report.note(scenario_name,
+              std::to_string(ctx.plan.miss_repetitions) +
+                  " repetition(s) per size, sides interleaved; overhead "
+                  "and GB/s from medians, best-of overhead from each side's "
+                  "fastest run");
 }
 
 } // namespace cmm::bench

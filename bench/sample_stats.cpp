@@ -1,9 +1,17 @@
 #include "sample_stats.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <cmath>
+#include <numeric>
 
 namespace cmm::bench {
+
+double quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty())
+    return 0;
+  auto rank = static_cast<size_t>(std::ceil(q * double(sorted.size())));
+  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+}
 
 sample_stats summarize(std::vector<double> samples_us) {
   sample_stats out;
@@ -11,18 +19,13 @@ sample_stats summarize(std::vector<double> samples_us) {
   if (samples_us.empty())
     return out;
   std::sort(samples_us.begin(), samples_us.end());
-  out.median_us = samples_us[samples_us.size() / 2];
-  out.p99_us =
-      samples_us[std::min(samples_us.size() - 1, samples_us.size() * 99 / 100)];
+  out.median_us = quantile(samples_us, 0.5);
+  out.p99_us = quantile(samples_us, 0.99);
+  out.min_us = samples_us.front();
+  out.max_us = samples_us.back();
+  out.mean_us = std::accumulate(samples_us.begin(), samples_us.end(), 0.0) /
+                double(samples_us.size());
   return out;
-}
-
-void print_row(const std::string& name, const sample_stats& x,
-               const sample_stats* baseline) {
-  std::printf("%-46s %12.2f %12.2f", name.c_str(), x.median_us, x.p99_us);
-  if (baseline && baseline->median_us > 0)
-    std::printf(" %9.2fx", x.median_us / baseline->median_us);
-  std::printf("\n");
 }
 
 } // namespace cmm::bench

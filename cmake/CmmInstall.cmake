@@ -9,7 +9,7 @@ install(TARGETS cmm_core cmm_torchscript cmm_actors
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY core/cmm actors/cmm
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS cmm-gen cmm-demo cmm-node RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS cmm-gen cmm-demo cmm-node cmm-ctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 set(CMM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/caf-model-manager)
 install(EXPORT caf-model-manager-targets NAMESPACE cmm::

@@ -13,6 +13,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/timespan.hpp>
 #include <caf/type_id.hpp>
+#include <caf/actor.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "cmm/device_budget.hpp"
@@ -40,6 +41,11 @@ CAF_ADD_ATOM(cmm, cmm, preload_atom, "preload")
 CAF_ADD_ATOM(cmm, cmm, devices_atom, "devices")
 CAF_ADD_ATOM(cmm, cmm, deadline_atom, "deadline")
 CAF_ADD_ATOM(cmm, cmm, drain_atom, "drain")
+CAF_ADD_ATOM(cmm, cmm, place_atom, "place")
+CAF_ADD_ATOM(cmm, cmm, peers_atom, "peers")
+CAF_ADD_ATOM(cmm, cmm, local_atom, "local")
+CAF_ADD_ATOM(cmm, cmm, report_atom, "report")
+CAF_ADD_ATOM(cmm, cmm, retry_atom, "retry")
 
 namespace cmm {
 
@@ -73,6 +79,9 @@ struct lease {
   std::string name;
   /// Where inference requests go.
   model_actor model;
+  /// The supervisor that granted it, where it must be released; in a
+  /// cluster that may be another node's.
+  caf::actor owner;
 };
 
 /// The supervisor: one per actor system, owner of every entry. Acquire takes
@@ -96,6 +105,17 @@ using supervisor_actor = caf::typed_actor<
     caf::reacts_to<idle_atom, std::string, uint64_t>,
     caf::reacts_to<deadline_atom, std::string, uint64_t>>;
 
+/// A cluster node's front door: the supervisor's interface (so clients use
+/// it unchanged; CAF 0.17 accepts a narrower typed handle to it), plus what
+/// nodes ask each other: where a model is placed (asked of its coordinator),
+/// the live peers, the node's local supervisor, and failed loads to share.
+using cluster_router_actor = supervisor_actor::extend<
+    caf::replies_to<place_atom, std::string>::with<std::string>,
+    caf::replies_to<peers_atom>::with<std::vector<std::string>>,
+    caf::replies_to<local_atom>::with<caf::actor>,
+    caf::reacts_to<report_atom, std::string, uint8_t, std::string>,
+    caf::reacts_to<retry_atom, std::string>>;
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, model_spec& x) {
   return f(caf::meta::type_name("cmm::model_spec"), x.id, x.path, x.type,
@@ -110,7 +130,8 @@ typename Inspector::result_type inspect(Inspector& f, load_report& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease& x) {
-  return f(caf::meta::type_name("cmm::lease"), x.id, x.name, x.model);
+  return f(caf::meta::type_name("cmm::lease"), x.id, x.name, x.model,
+           x.owner);
 }
 
 template <class Inspector>
@@ -160,5 +181,6 @@ CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::tensor>))
 CAF_ADD_TYPE_ID(cmm, (std::vector<std::string>))
 CAF_ADD_TYPE_ID(cmm, (cmm::model_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::supervisor_actor))
+CAF_ADD_TYPE_ID(cmm, (cmm::cluster_router_actor))
 
 CAF_END_TYPE_ID_BLOCK(cmm)

@@ -1,5 +1,6 @@
 #include "cmm/blocking_client.hpp"
 
+#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
@@ -76,8 +77,11 @@ scoped_lease blocking_client::acquire(const model_spec& spec) {
 }
 
 uint32_t blocking_client::release_model(scoped_lease& held) {
-  auto id = held.get().id;
-  auto refs = call<uint32_t>(supervisor_, release_atom_v, id);
+  auto& granted = held.get();
+  auto owner = granted.owner
+                   ? caf::actor_cast<supervisor_actor>(granted.owner)
+                   : supervisor_;
+  auto refs = call<uint32_t>(owner, release_atom_v, granted.id);
   held.dismiss();
   return refs;
 }

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <malloc.h>
+
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -120,6 +122,9 @@ model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
       auto& st = self->state;
       uint64_t bytes = st.model ? st.model->bytes() : 0;
       st.model.reset();
+      // Tensors below glibc's mmap threshold stay in malloc's arenas after
+      // a free; hand them back so an unload really returns memory.
+      malloc_trim(0);
       return bytes;
     },
   };

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
 namespace cmm {
@@ -30,8 +31,14 @@ scoped_lease::~scoped_lease() {
 }
 
 void scoped_lease::reset() {
-  if (granted_.id != 0 && supervisor_)
-    caf::anon_send(supervisor_, release_atom_v, granted_.id);
+  if (granted_.id != 0) {
+    // The granting supervisor may be another node's.
+    auto owner = granted_.owner
+                     ? caf::actor_cast<supervisor_actor>(granted_.owner)
+                     : supervisor_;
+    if (owner)
+      caf::anon_send(owner, release_atom_v, granted_.id);
+  }
   dismiss();
 }
 

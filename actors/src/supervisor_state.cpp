@@ -75,11 +75,11 @@ device_budget& supervisor_state::budget_for(const device& dev) {
 // -- requests -----------------------------------------------------------------
 
 std::optional<failure>
-supervisor_state::check_caller(const model_spec& spec) const {
+supervisor_state::check_caller(const model_spec& spec,
+                               const caf::strong_actor_ptr& sender) const {
   if (draining)
     return failure{errc::shutting_down,
                    "this node is shutting down and takes no new acquires"};
-  auto& sender = self->current_sender();
   if (!spec.path.empty() && sender && sender->node() != self->node())
     return failure{errc::not_permitted,
                    "remote callers name models by catalog id, not by path"};
@@ -128,16 +128,18 @@ supervisor_state::slot_for(const resolved_spec& spec) {
 
 caf::typed_response_promise<lease>
 supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
+  // Making the promise takes the sender out of the current message: read
+  // who is asking first.
+  auto sender = self->current_sender();
   waiting_request req;
   req.acquire = self->make_response_promise<lease>();
   auto rp = req.acquire;
   req.holder = holder ? holder.address()
-                      : caf::actor_cast<caf::actor_addr>(
-                        self->current_sender());
+                      : caf::actor_cast<caf::actor_addr>(sender);
   req.patience = spec.wait_ms > 0 ? duration{std::chrono::milliseconds{
                    spec.wait_ms}}
                                   : cfg.admission_timeout;
-  if (auto err = check_caller(spec)) {
+  if (auto err = check_caller(spec, sender)) {
     rp.deliver(make_error(*err));
     return rp;
   }
@@ -166,6 +168,7 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
 
 caf::typed_response_promise<model_info>
 supervisor_state::preload(const model_spec& spec) {
+  auto sender = self->current_sender();
   waiting_request req;
   req.is_preload = true;
   req.preload = self->make_response_promise<model_info>();
@@ -173,7 +176,7 @@ supervisor_state::preload(const model_spec& spec) {
   req.patience = spec.wait_ms > 0 ? duration{std::chrono::milliseconds{
                    spec.wait_ms}}
                                   : cfg.admission_timeout;
-  if (auto err = check_caller(spec)) {
+  if (auto err = check_caller(spec, sender)) {
     rp.deliver(make_error(*err));
     return rp;
   }
@@ -251,7 +254,8 @@ lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
       self->monitor(holder);
     held.insert(id);
   }
-  return lease{id, entry.spec.name, slot.model};
+  return lease{id, entry.spec.name, slot.model,
+               caf::actor_cast<caf::actor>(self)};
 }
 
 caf::result<uint32_t> supervisor_state::release(uint64_t id) {

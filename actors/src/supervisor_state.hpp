@@ -130,7 +130,8 @@ private:
 
   /// Refuses what this request may not do: acquire while draining, or name
   /// a file path from another node.
-  std::optional<failure> check_caller(const model_spec& spec) const;
+  std::optional<failure> check_caller(const model_spec& spec,
+                                      const caf::strong_actor_ptr& sender) const;
 
   /// Answers `drain` requests once no lease is outstanding.
   void settle_drain();

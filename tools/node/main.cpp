@@ -3,6 +3,7 @@
 // leases get until the drain timeout, then everything is unloaded.
 
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <string>
 
@@ -15,6 +16,8 @@
 #include "cmm/default_backend.hpp"
 #include "cmm/log.hpp"
 #include "cmm/model_manager.hpp"
+#include "cmm/cluster_router.hpp"
+#include "cmm/remote.hpp"
 
 namespace {
 
@@ -27,6 +30,11 @@ public:
       .add<std::string>("bind", "address to bind (default 127.0.0.1)")
       .add<caf::timespan>("drain-timeout",
                           "how long leases may finish at shutdown");
+    cmm::declare_tls_options(custom_options_);
+    caf::config_option_adder{custom_options_, "cluster"}
+      .add<std::vector<std::string>>("peers",
+                                     "other nodes of the cluster, host:port")
+      .add<std::string>("name", "this node as peers name it (bind:port)");
     // Dead peers must be noticed: CAF 0.17 leaves both off by default.
     set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
     set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{5}});
@@ -68,26 +76,51 @@ int run(node_config& cfg, const sigset_t& stop_signals) {
   cmm::model_manager manager{sys, *mcfg, cmm::make_default_backend(*mcfg)};
   auto bind = caf::get_or(cfg, "node.bind", std::string{"127.0.0.1"});
   auto port = caf::get_or(cfg, "node.port", uint16_t{0});
-  auto bound = sys.middleman().publish(manager.supervisor(), port,
-                                       bind.c_str(), true);
+  // In a cluster the router is the front door; alone, the supervisor is.
+  cmm::supervisor_actor front = manager.supervisor();
+  cmm::cluster_router_actor router;
+  auto peers = caf::get_or(cfg, "cluster.peers", std::vector<std::string>{});
+  if (!peers.empty()) {
+    if (port == 0) {
+      std::fprintf(stderr, "cmm-node: a cluster node needs a fixed "
+                           "--node.port that its peers can name\n");
+      return 1;
+    }
+    cmm::cluster_config cluster;
+    cluster.name = caf::get_or(cfg, "cluster.name",
+                               bind + ":" + std::to_string(port));
+    cluster.peers = peers;
+    router = cmm::spawn_cluster_router(sys, manager.supervisor(), *mcfg,
+                                       cluster);
+    front = router;
+  }
+  auto bound = cmm::publish_supervisor(sys, front, bind, port);
   if (!bound) {
     std::fprintf(stderr, "cmm-node: cannot listen on %s:%u: %s\n",
                  bind.c_str(), port, sys.render(bound.error()).c_str());
     return 1;
   }
-  std::printf("cmm-node listening on %s:%u with %zu catalog model(s)\n",
-              bind.c_str(), *bound, mcfg->models.size());
+  std::printf("cmm-node listening on %s:%u with %zu catalog model(s)%s\n",
+              bind.c_str(), *bound, mcfg->models.size(),
+              cmm::uses_tls(sys) ? " over TLS" : "");
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::printf("cmm-node: %s: draining\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  std::fflush(stdout);
   drain(sys, manager.supervisor(),
         caf::get_or(cfg, "node.drain-timeout",
                     caf::timespan{std::chrono::seconds{10}}));
-  sys.middleman().unpublish(manager.supervisor(), *bound);
+  sys.middleman().unpublish(front, *bound);
+  if (router)
+    caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
   std::printf("cmm-node: stopped\n");
   std::fflush(stdout);
-  return 0;
+  // Every model is unloaded and every lease settled. CAF 0.17's actor
+  // system destructor sometimes waits forever for a detached thread
+  // (actor-framework issues 1110, 1196): nothing is left to clean up, so
+  // leave without it.
+  std::_Exit(0);
 }
 
 } // namespace
@@ -101,5 +134,14 @@ int main(int argc, char** argv) {
   }
   if (cfg.cli_helptext_printed)
     return 0;
+  auto tls = cmm::read_tls_settings(cfg);
+  if (!tls) {
+    std::fprintf(stderr, "cmm-node: %s\n", to_string(tls.error()).c_str());
+    return 1;
+  }
+  if (auto err = cmm::enable_tls(cfg, *tls)) {
+    std::fprintf(stderr, "cmm-node: %s\n", to_string(*err).c_str());
+    return 1;
+  }
   return run(cfg, stop_signals);
 }

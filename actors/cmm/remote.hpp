@@ -1,0 +1,85 @@
+#pragma once
+
+// Reaching a model manager in another process: publishing a node's
+// supervisor and connecting to one, over plain TCP (CAF's io middleman) or
+// TLS (CAF's OpenSSL module), whichever the actor system was configured for.
+// A remote supervisor answers the same typed interface as a local one; the
+// node refuses model paths from remote callers and returns a remote
+// holder's leases when CAF notices that its connection is gone (set
+// `middleman.heartbeat-interval` and `middleman.connection-timeout`: CAF
+// 0.17 leaves both off). Nothing here retries or reconnects.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+#include "cmm/actor_types.hpp"
+#include "cmm/failure.hpp"
+#include "cmm/result.hpp"
+
+namespace cmm {
+
+/// A process's TLS material. All empty: plain TCP. Otherwise certificate,
+/// key and CA file are all required, and both ends verify each other: a
+/// peer must present a certificate that chains to `ca_file`. Host names are
+/// not checked (CAF 0.17 does not).
+struct tls_settings {
+  /// PEM certificate (chain) this process presents.
+  std::string certificate;
+  /// PEM private key of `certificate`.
+  std::string key;
+  /// PEM bundle of the CAs a peer's certificate must chain to.
+  std::string ca_file;
+  /// Decrypts `key`; empty for an unencrypted key.
+  std::string passphrase;
+
+  bool enabled() const {
+    return !certificate.empty() || !key.empty() || !ca_file.empty() ||
+           !passphrase.empty();
+  }
+};
+
+/// Declares `cmm.tls.certificate`, `cmm.tls.key`, `cmm.tls.ca-file` and
+/// `cmm.tls.passphrase` (INI group `[cmm.tls]`, flags
+/// `--cmm.tls.certificate=FILE`, ...).
+void declare_tls_options(caf::config_option_set& opts);
+
+/// Reads the `cmm.tls.*` options back after parsing; an error names the
+/// missing or unreadable file.
+result<tls_settings> read_tls_settings(const caf::actor_system_config& cfg);
+
+/// Before the actor system starts: hands enabled settings to CAF's OpenSSL
+/// module and loads it; does nothing for disabled ones. The io middleman
+/// must be loaded already. Fails with `invalid_spec` when TLS is asked for
+/// but this build has no OpenSSL module.
+std::optional<failure> enable_tls(caf::actor_system_config& cfg,
+                                  const tls_settings& tls);
+
+/// Whether this build has CAF's OpenSSL module.
+bool tls_available();
+
+/// Whether `sys` runs CAF's OpenSSL module: its connections then use TLS.
+bool uses_tls(const caf::actor_system& sys);
+
+/// Publishes `supervisor` on `bind:port` (port 0: any free one), with TLS
+/// when `sys` uses it. Returns the bound port.
+caf::expected<uint16_t> publish_supervisor(caf::actor_system& sys,
+                                           const supervisor_actor& supervisor,
+                                           const std::string& bind,
+                                           uint16_t port);
+
+/// Connects to the supervisor a node publishes on `host:port`, with TLS
+/// when `sys` uses it. Fails with CAF's error when the peer is unreachable,
+/// refuses the handshake, publishes something else, or has not answered
+/// within `timeout` (CAF's own `remote_actor` would wait forever).
+caf::expected<supervisor_actor>
+connect_to_node(caf::actor_system& sys, const std::string& host, uint16_t port,
+                caf::timespan timeout = std::chrono::seconds{10});
+
+} // namespace cmm

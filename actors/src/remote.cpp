@@ -1,0 +1,143 @@
+#include "cmm/remote.hpp"
+
+#include <fstream>
+#include <set>
+#include <tuple>
+
+#include <caf/actor_system.hpp>
+#include <caf/config_option_adder.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/node_id.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/settings.hpp>
+
+#ifdef CMM_WITH_OPENSSL
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
+#endif
+
+namespace cmm {
+
+namespace {
+
+/// The middleman actor that opens connections: the OpenSSL module's when
+/// the system runs it, else the plain one.
+caf::io::middleman_actor connection_manager(caf::actor_system& sys) {
+#ifdef CMM_WITH_OPENSSL
+  if (sys.has_openssl_manager())
+    return sys.openssl_manager().actor_handle();
+#endif
+  return sys.middleman().actor_handle();
+}
+
+std::optional<failure> check_readable(const std::string& key,
+                                      const std::string& path) {
+  if (path.empty())
+    return failure{errc::invalid_spec,
+                   "cmm.tls." + key + " is required when TLS is configured"};
+  if (!std::ifstream{path})
+    return failure{errc::invalid_spec,
+                   "cmm.tls." + key + ": cannot read '" + path + "'"};
+  return std::nullopt;
+}
+
+} // namespace
+
+void declare_tls_options(caf::config_option_set& opts) {
+  caf::config_option_adder{opts, "cmm.tls"}
+      .add<std::string>("certificate",
+                        "PEM certificate this process presents (enables TLS)")
+      .add<std::string>("key", "PEM private key of the certificate")
+      .add<std::string>("ca-file",
+                        "PEM CAs that peers' certificates must chain to")
+      .add<std::string>("passphrase", "decrypts the private key");
+}
+
+result<tls_settings> read_tls_settings(const caf::actor_system_config& cfg) {
+  tls_settings out;
+  out.certificate = caf::get_or(cfg, "cmm.tls.certificate", std::string{});
+  out.key = caf::get_or(cfg, "cmm.tls.key", std::string{});
+  out.ca_file = caf::get_or(cfg, "cmm.tls.ca-file", std::string{});
+  out.passphrase = caf::get_or(cfg, "cmm.tls.passphrase", std::string{});
+  if (!out.enabled())
+    return out;
+  if (auto err = check_readable("certificate", out.certificate))
+    return *err;
+  if (auto err = check_readable("key", out.key))
+    return *err;
+  if (auto err = check_readable("ca-file", out.ca_file))
+    return *err;
+  return out;
+}
+
+bool tls_available() {
+#ifdef CMM_WITH_OPENSSL
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::optional<failure> enable_tls(caf::actor_system_config& cfg,
+                                  const tls_settings& tls) {
+  if (!tls.enabled())
+    return std::nullopt;
+#ifdef CMM_WITH_OPENSSL
+  cfg.openssl_certificate = tls.certificate;
+  cfg.openssl_key = tls.key;
+  cfg.openssl_cafile = tls.ca_file;
+  cfg.openssl_passphrase = tls.passphrase;
+  cfg.load<caf::openssl::manager>();
+  return std::nullopt;
+#else
+  (void)cfg;
+  return failure{errc::invalid_spec,
+                 "cmm.tls.* is set, but this build has no CAF OpenSSL module"};
+#endif
+}
+
+bool uses_tls(const caf::actor_system& sys) {
+#ifdef CMM_WITH_OPENSSL
+  return sys.has_openssl_manager();
+#else
+  (void)sys;
+  return false;
+#endif
+}
+
+caf::expected<uint16_t> publish_supervisor(caf::actor_system& sys,
+                                           const supervisor_actor& supervisor,
+                                           const std::string& bind,
+                                           uint16_t port) {
+  auto addr = bind.empty() ? nullptr : bind.c_str();
+#ifdef CMM_WITH_OPENSSL
+  if (sys.has_openssl_manager())
+    return caf::openssl::publish(supervisor, port, addr, true);
+#endif
+  return sys.middleman().publish(supervisor, port, addr, true);
+}
+
+caf::expected<supervisor_actor> connect_to_node(caf::actor_system& sys,
+                                                const std::string& host,
+                                                uint16_t port,
+                                                caf::timespan timeout) {
+  caf::scoped_actor self{sys};
+  caf::expected<supervisor_actor> out{caf::sec::request_timeout};
+  self->request(connection_manager(sys), timeout, caf::connect_atom_v, host,
+                port)
+      .receive(
+          [&](const caf::node_id&, caf::strong_actor_ptr& found,
+              const std::set<std::string>& interface) {
+            if (!found)
+              out = caf::make_error(caf::sec::no_actor_published_at_port, port);
+            else if (!sys.assignable<supervisor_actor>(interface))
+              out = caf::make_error(
+                  caf::sec::unexpected_actor_messaging_interface);
+            else
+              out = caf::actor_cast<supervisor_actor>(std::move(found));
+          },
+          [&](caf::error& err) { out = std::move(err); });
+  return out;
+}
+
+} // namespace cmm

@@ -1,0 +1,24 @@
+#pragma once
+
+// The client steps the scenarios time against the manager: one request
+// pattern each, the same wherever it is measured.
+
+#include <functional>
+
+#include "actor_clients.hpp"
+#include "cmm/actor_types.hpp"
+
+namespace cmm::bench {
+
+/// Acquires `spec` (the client actor is the holder), then releases the
+/// lease; done when the release is answered.
+actor_step acquire_release_step(supervisor_actor sup, model_spec spec);
+
+/// Like `acquire_release_step`, asking `next_spec()` for each step's spec.
+actor_step acquire_release_step(supervisor_actor sup,
+                                std::function<model_spec()> next_spec);
+
+/// Runs `inputs` on a leased model.
+actor_step infer_step(model_actor model, std::vector<tensor> inputs);
+
+} // namespace cmm::bench

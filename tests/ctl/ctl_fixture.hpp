@@ -1,0 +1,55 @@
+#pragma once
+
+// A fresh cmm-node per test with two simulated models, and shorthands for
+// running cmm-ctl against it.
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "../temp_directory.hpp"
+#include "ctl_command.hpp"
+#include "json_reader.hpp"
+#include "node_process.hpp"
+
+namespace cmm::test {
+
+inline node_catalog ctl_catalog() {
+  node_catalog out;
+  out.models = {{"alpha", "sim://alpha?bytes=2000000,base,sim:0"},
+                {"beta", "sim://beta?bytes=3000000,base,sim:1"}};
+  out.budgets = {"sim:0=100MB"};
+  return out;
+}
+
+struct ctl_fixture {
+  temp_directory dir;
+  node_process node{dir, ctl_catalog()};
+
+  process_result ctl(const std::vector<std::string>& args) {
+    return run_ctl(node.port(), args);
+  }
+
+  /// Runs the verb with `--json`, requires success and parses the output.
+  json_value ctl_json(std::vector<std::string> args) {
+    args.emplace_back("--json");
+    auto result = ctl(args);
+    INFO("stderr: " << result.err);
+    REQUIRE(result.exit_code == 0);
+    REQUIRE(result.err.empty());
+    return parse_json(result.out);
+  }
+
+  /// The model named `name` in `list --json`; null when not listed.
+  json_value listed(const std::string& name) {
+    auto doc = ctl_json({"list"});
+    auto& models = doc["models"];
+    for (size_t i = 0; i < models.size(); ++i)
+      if (models[i]["name"].string() == name)
+        return models[i];
+    return json_value{};
+  }
+};
+
+} // namespace cmm::test

@@ -1,0 +1,31 @@
+#pragma once
+
+// One node serving the remote tests' catalog, and a client system in this
+// process connected to it. The catalog: simulated echo models in fp32, bf16
+// and fp16 (they return float inputs unchanged when the dtypes match), and
+// `tiny`, a small real TorchScript model generated into the temp directory.
+
+#include <memory>
+
+#include "../temp_directory.hpp"
+#include "client_system.hpp"
+#include "cmm/actor_types.hpp"
+#include "cmm/model_generator.hpp"
+#include "node_process.hpp"
+
+namespace cmm::test {
+
+/// The catalog every remote test node serves, with `tiny` at `tiny_path`.
+node_options remote_catalog(const std::string& tiny_path);
+
+struct remote_fixture {
+  remote_fixture();
+
+  temp_directory dir;
+  model_blueprint blueprint;
+  std::unique_ptr<node_process> node;
+  client_system client;
+  supervisor_actor supervisor;
+};
+
+} // namespace cmm::test

@@ -1,0 +1,24 @@
+#include <fmt/format.h>
+
+#include "model_view.hpp"
+#include "output.hpp"
+#include "verbs.hpp"
+
+namespace cmm::ctl {
+
+exit_code load_verb(node_session& node, const ctl_options& opts) {
+  auto info = node.client().preload(requested_spec(opts));
+  if (opts.json) {
+    json_writer doc;
+    write_model(doc, info);
+    print_json(doc);
+  } else {
+    print_text(fmt::format(
+        "loaded {} on {} as {}: {} MB in {:.3f} s, refs {}\n", info.name,
+        info.location.empty() ? info.device : info.location, info.dtype,
+        megabytes(info.bytes), info.load_seconds, info.refs));
+  }
+  return exit_code::ok;
+}
+
+} // namespace cmm::ctl

@@ -1,0 +1,44 @@
+#include "usage.hpp"
+
+namespace cmm::ctl {
+
+const char* usage_line() {
+  return "usage: cmm-ctl [--host=H] --port=N [--json] [--timeout=D] VERB "
+         "[ARGS]; cmm-ctl --help lists the verbs";
+}
+
+std::string help_text() {
+  return R"(cmm-ctl: operate a cmm-node over CAF's middleman.
+
+usage: cmm-ctl [--host=H] --port=N [--json] [--timeout=D] VERB [ARGS]
+
+options:
+  --host=H         node address (default 127.0.0.1)
+  --port=N         node port, as cmm-node printed it (required)
+  --json           print JSON (one document; watch: one per refresh line)
+  --timeout=D      limit for connecting and for each request (default 10s)
+  --help           this text
+
+verbs (MODEL is a catalog id; the node refuses file paths):
+  list                         models the node knows, with state and refs
+  info MODEL                   everything about one model
+  load MODEL                   load a model without holding it (preload)
+  unload MODEL [--force]       unload an idle model; --force: even in use
+  unload-all [--force]         unload every idle model; --force: all
+  cleanup                      unload models idle past the idle timeout
+  devices                      memory budget of every device
+  run MODEL [--input DTYPE:DIMS]
+                               acquire, infer on a generated input (default
+                               fp32:1x64), release; prints timings in ms
+  hold MODEL --for D           acquire, keep the lease for D, release
+  watch [--interval D] [--count N]
+                               live table (refreshes every D, default 1s;
+                               stops after N refreshes or on Ctrl-C)
+
+durations: 500ms, 5s, 1.5m, 2h (a bare number is seconds)
+exit status: 0 done, 1 refused or failed by the node, 2 bad usage,
+             3 node unreachable, 130 hold interrupted
+)";
+}
+
+} // namespace cmm::ctl
