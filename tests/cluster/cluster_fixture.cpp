@@ -4,11 +4,6 @@
 #include <csignal>
 #include <stdexcept>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <caf/actor_cast.hpp>
 #include <caf/scoped_actor.hpp>
 
@@ -18,60 +13,39 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// A port nobody listens on right now (the kernel's pick for port 0).
-uint16_t free_port() {
-  auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
+/// Where the nodes other than `self` listen, as a `[cluster]` INI line.
 std::string peer_list(const std::vector<uint16_t>& ports, size_t self) {
-  std::string list = "peers=[";
-  for (size_t i = 0; i < ports.size(); ++i) {
-    if (i == self)
-      continue;
-    if (list.back() != '[')
-      list += ", ";
-    list += "\"127.0.0.1:" + std::to_string(ports[i]) + "\"";
-  }
-  return list + "]";
+  std::vector<std::string> peers;
+  for (size_t i = 0; i < ports.size(); ++i)
+    if (i != self)
+      peers.push_back("127.0.0.1:" + std::to_string(ports[i]));
+  return "peers=" + ini_list(peers);
 }
 
 } // namespace
 
 cluster_fixture::cluster_fixture(std::array<uint64_t, size> cpu_budgets) {
   for (size_t i = 0; i < size; ++i)
-    ports_.push_back(free_port());
+    ports_.push_back(unused_port());
   for (size_t i = 0; i < size; ++i) {
     node_options options;
     options.port = ports_[i];
     options.models = {
-      {"shared", "sim://shared?bytes=100,base"},
-      {"slow", "sim://slow?bytes=100&load_ms=300,base"},
-      {"placed", "sim://placed?bytes=100,base"},
-      {"broken", "sim://broken?bytes=100&fail=corrupt,base"},
-      {"kept", "sim://kept?bytes=100,base"},
+        {"shared", "sim://shared?bytes=100,base"},
+        {"slow", "sim://slow?bytes=100&load_ms=300,base"},
+        {"placed", "sim://placed?bytes=100,base"},
+        {"broken", "sim://broken?bytes=100&fail=corrupt,base"},
+        {"kept", "sim://kept?bytes=100,base"},
     };
-    options.extra_config = {
-      "[cmm]",
-      "budgets=[\"cpu=" + std::to_string(cpu_budgets[i]) + "\"]",
-      "[cluster]",
-      peer_list(ports_, i),
-    };
+    options.budgets = {"cpu=" + std::to_string(cpu_budgets[i])};
+    options.extra_config = {"[cluster]", peer_list(ports_, i)};
     nodes_.push_back(std::make_unique<node_process>(
-      dir, options, "node" + std::to_string(i)));
+        dir, options, "node" + std::to_string(i)));
   }
   for (size_t i = 0; i < size; ++i) {
     auto router = client.connect(ports_[i]);
     if (!router)
-      throw std::runtime_error("cannot connect to node "
-                               + std::to_string(i));
+      throw std::runtime_error("cannot connect to node " + std::to_string(i));
     routers_.push_back(*router);
   }
   // Wait until every node sees both others (bounded).
@@ -82,28 +56,28 @@ cluster_fixture::cluster_fixture(std::array<uint64_t, size> cpu_budgets) {
     size_t seen = 0;
     while (seen < size - 1 && std::chrono::steady_clock::now() < deadline) {
       self->request(router, 5s, peers_atom_v)
-        .receive([&](const std::vector<std::string>& peers) {
-                   seen = peers.size();
-                 },
-                 [](const caf::error&) {});
+          .receive(
+              [&](const std::vector<std::string>& peers) {
+                seen = peers.size();
+              },
+              [](const caf::error&) {});
     }
     if (seen < size - 1)
-      throw std::runtime_error("node " + std::to_string(i)
-                               + " did not see its peers");
+      throw std::runtime_error("node " + std::to_string(i) +
+                               " did not see its peers");
   }
 }
 
 supervisor_actor cluster_fixture::local(size_t i) {
   caf::scoped_actor self{client.sys()};
   supervisor_actor result;
-  self
-    ->request(caf::actor_cast<cluster_router_actor>(routers_[i]), 5s,
-              local_atom_v)
-    .receive(
-      [&](const caf::actor& x) {
-        result = caf::actor_cast<supervisor_actor>(x);
-      },
-      [](const caf::error&) {});
+  self->request(caf::actor_cast<cluster_router_actor>(routers_[i]), 5s,
+                local_atom_v)
+      .receive(
+          [&](const caf::actor& x) {
+            result = caf::actor_cast<supervisor_actor>(x);
+          },
+          [](const caf::error&) {});
   return result;
 }
 
@@ -114,7 +88,7 @@ int cluster_fixture::holder_of(const std::string& id) {
       continue;
     bool ready = false;
     self->request(local(i), 5s, is_loaded_atom_v, id)
-      .receive([&](bool x) { ready = x; }, [](const caf::error&) {});
+        .receive([&](bool x) { ready = x; }, [](const caf::error&) {});
     if (ready)
       return static_cast<int>(i);
   }

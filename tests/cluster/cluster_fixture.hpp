@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "../remote/client_system.hpp"
-#include "../remote/node_process.hpp"
 #include "../temp_directory.hpp"
 #include "cmm/actor_types.hpp"
+#include "support/client_system.hpp"
+#include "support/node_process.hpp"
 
 namespace cmm::test {
 
@@ -22,13 +22,11 @@ public:
 
   /// Starts the nodes with these CPU budgets and waits until every node
   /// sees both others.
-  explicit cluster_fixture(std::array<uint64_t, size> cpu_budgets
-                           = {10000, 10000, 10000});
+  explicit cluster_fixture(std::array<uint64_t, size> cpu_budgets = {
+                               10000, 10000, 10000});
 
   /// The front door (the router) of node `i`, for clients.
-  const supervisor_actor& node(size_t i) const {
-    return routers_[i];
-  }
+  const supervisor_actor& node(size_t i) const { return routers_[i]; }
 
   /// Node `i`'s local supervisor: what it holds itself.
   supervisor_actor local(size_t i);

@@ -11,15 +11,24 @@
 #include "../temp_directory.hpp"
 #include "ctl_command.hpp"
 #include "json_reader.hpp"
-#include "node_process.hpp"
+#include "support/node_process.hpp"
 
 namespace cmm::test {
 
-inline node_catalog ctl_catalog() {
-  node_catalog out;
+/// Two simulated models and a budget for one of their devices, on a node
+/// with its own default precision (bf16) and log level, and CAF's default
+/// middleman timeouts: cmm-ctl sends a heartbeat only once a second.
+inline node_options ctl_catalog() {
+  node_options out;
   out.models = {{"alpha", "sim://alpha?bytes=2000000,base,sim:0"},
                 {"beta", "sim://beta?bytes=3000000,base,sim:1"}};
   out.budgets = {"sim:0=100MB"};
+  out.idle_timeout = "300s";
+  out.dtype.clear();
+  out.log_level.clear();
+  out.heartbeat_interval.clear();
+  out.connection_timeout.clear();
+  out.drain_timeout = "1s";
   return out;
 }
 

@@ -30,8 +30,8 @@ errc first_refusal(blocking_client& remote, const std::string& id) {
   return errc::none;
 }
 
-bool exited_zero(const std::optional<int>& status) {
-  return status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0;
+bool exited_zero(const std::optional<test::process_result>& done) {
+  return done && WIFEXITED(done->status) && WEXITSTATUS(done->status) == 0;
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -52,16 +52,16 @@ TEST_CASE_METHOD(test::remote_fixture,
   CHECK(first_refusal(remote, "echobf16") == errc::shutting_down);
   CHECK(first_refusal(remote, "echo32") == errc::shutting_down);
   // Still serving the lease it granted.
-  CHECK_FALSE(node_proc.wait_exit(300ms));
+  CHECK_FALSE(node_proc.wait(300ms));
   auto out = remote.infer(
       held.get(), {make_tensor_from_floats(dtype::f32, {1, 2}, {1.0f, 2.0f})});
   CHECK(out.size() == 1);
   CHECK(remote.release_model(held) == 0);
-  auto status = node_proc.wait_exit(10s);
-  INFO(node_proc.output());
-  CHECK(exited_zero(status));
-  CHECK(contains(node_proc.output(), "all leases returned"));
-  CHECK(contains(node_proc.output(), "cmm-node: stopped"));
+  auto done = node_proc.wait(10s);
+  INFO(node_proc.out());
+  CHECK(exited_zero(done));
+  CHECK(contains(node_proc.out(), "all leases returned"));
+  CHECK(contains(node_proc.out(), "cmm-node: stopped"));
 }
 
 TEST_CASE("SIGTERM: a lease never returned holds the node only until the "
@@ -78,11 +78,11 @@ TEST_CASE("SIGTERM: a lease never returned holds the node only until the "
   auto held = remote.acquire(model_spec::by_id("echo32"));
   auto start = std::chrono::steady_clock::now();
   node.process().signal(SIGTERM);
-  auto status = node.process().wait_exit(10s);
+  auto done = node.process().wait(10s);
   auto took = std::chrono::steady_clock::now() - start;
-  INFO(node.process().output());
-  CHECK(exited_zero(status));
+  INFO(node.process().out());
+  CHECK(exited_zero(done));
   CHECK(took >= 500ms);
-  CHECK(contains(node.process().output(), "drain timeout"));
-  CHECK(contains(node.process().output(), "cmm-node: stopped"));
+  CHECK(contains(node.process().out(), "drain timeout"));
+  CHECK(contains(node.process().out(), "cmm-node: stopped"));
 }

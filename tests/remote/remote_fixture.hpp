@@ -8,10 +8,10 @@
 #include <memory>
 
 #include "../temp_directory.hpp"
-#include "client_system.hpp"
 #include "cmm/actor_types.hpp"
 #include "cmm/model_generator.hpp"
-#include "node_process.hpp"
+#include "support/client_system.hpp"
+#include "support/node_process.hpp"
 
 namespace cmm::test {
 

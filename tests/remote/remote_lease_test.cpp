@@ -61,49 +61,47 @@ void acquire_and_quit(caf::event_based_actor* self, supervisor_actor sup,
           });
 }
 
-std::unique_ptr<test::child_process> start_holder(test::remote_fixture& fx,
-                                                  const std::string& model) {
-  auto holder = std::make_unique<test::child_process>(
-      std::vector<std::string>{
-          CMM_REMOTE_CLIENT, "--client.port=" + std::to_string(fx.node->port()),
-          "--client.model=" + model, "--client.hold"},
-      fx.dir.file("holder.log"));
-  auto line = holder->wait_for_line("holding", 15s);
-  INFO(holder->output());
-  REQUIRE(line);
-  return holder;
-}
+/// The remote fixture's node, an observer of its leases, and a
+/// cmm-remote-client process holding a lease on `echo32` until a line
+/// arrives on its stdin.
+struct holder_fixture : test::remote_fixture {
+  holder_fixture() {
+    auto line = holder.wait_for_line("holding", 15s);
+    INFO(holder.out());
+    REQUIRE(line);
+    CHECK(observer.get_model_info("echo32")->refs == 1);
+  }
+
+  blocking_client observer{client.sys(), supervisor, 10s};
+  test::child_process holder{{CMM_REMOTE_CLIENT,
+                              "--client.port=" + std::to_string(node->port()),
+                              "--client.model=echo32", "--client.hold"}};
+};
 
 } // namespace
 
-TEST_CASE_METHOD(test::remote_fixture,
+TEST_CASE_METHOD(holder_fixture,
                  "a client process that releases its lease leaves no "
                  "reference behind",
                  "[remote][lease]") {
-  blocking_client observer{client.sys(), supervisor, 10s};
-  auto holder = start_holder(*this, "echo32");
-  CHECK(observer.get_model_info("echo32")->refs == 1);
-  holder->write_input("release\n");
-  auto status = holder->wait_exit(10s);
-  INFO(holder->output());
-  REQUIRE(status);
-  CHECK(WIFEXITED(*status));
-  CHECK(WEXITSTATUS(*status) == 0);
-  CHECK(holder->output().find("released, 0 ref(s) left") != std::string::npos);
+  holder.write_input("release\n");
+  auto done = holder.wait(10s);
+  INFO(holder.out());
+  REQUIRE(done);
+  CHECK(WIFEXITED(done->status));
+  CHECK(WEXITSTATUS(done->status) == 0);
+  CHECK(done->out.find("released, 0 ref(s) left") != std::string::npos);
   CHECK(observer.get_model_info("echo32")->refs == 0);
 }
 
-TEST_CASE_METHOD(test::remote_fixture,
+TEST_CASE_METHOD(holder_fixture,
                  "a client process killed with SIGKILL while holding a lease "
                  "has it returned within the connection timeout",
                  "[remote][lease]") {
-  blocking_client observer{client.sys(), supervisor, 10s};
-  auto holder = start_holder(*this, "echo32");
-  CHECK(observer.get_model_info("echo32")->refs == 1);
-  holder->signal(SIGKILL);
-  auto status = holder->wait_exit(5s);
-  REQUIRE(status);
-  CHECK(WIFSIGNALED(*status));
+  holder.signal(SIGKILL);
+  auto done = holder.wait(5s);
+  REQUIRE(done);
+  CHECK(WIFSIGNALED(done->status));
   auto returned = wait_for_refs(observer, "echo32", 0, 5s);
   REQUIRE(returned);
   std::printf("remote: refs of a SIGKILLed client back after %lld ms\n",
@@ -114,16 +112,13 @@ TEST_CASE_METHOD(test::remote_fixture,
   CHECK(observer.get_model_info("echo32")->refs == 1);
 }
 
-TEST_CASE_METHOD(test::remote_fixture,
+TEST_CASE_METHOD(holder_fixture,
                  "a frozen client process (SIGSTOP) loses its lease after "
                  "the connection timeout",
                  "[remote][lease]") {
-  blocking_client observer{client.sys(), supervisor, 10s};
-  auto holder = start_holder(*this, "echo32");
-  CHECK(observer.get_model_info("echo32")->refs == 1);
-  holder->signal(SIGSTOP);
+  holder.signal(SIGSTOP);
   auto returned = wait_for_refs(observer, "echo32", 0, 5s);
-  holder->signal(SIGKILL);
+  holder.signal(SIGKILL);
   REQUIRE(returned);
   std::printf("remote: refs of a SIGSTOPped client back after %lld ms\n",
               static_cast<long long>(returned->count()));

@@ -55,24 +55,25 @@ auto on_error(session_ptr s) {
   };
 }
 
-void release_second(session_ptr s) {
-  s->self->request(s->sup, 10s, release_atom_v, s->second.id)
+/// Releases `held`, notes the refs left in `refs_left` (a part of `s`) and
+/// goes on with `next`.
+void release(session_ptr s, const lease& held, uint32_t& refs_left,
+             void (*next)(const session_ptr&)) {
+  s->self->request(s->sup, 10s, release_atom_v, held.id)
       .then(
-          [s](uint32_t refs) {
-            s->seen.refs_after_second_release = refs;
-            finish(s);
+          [s, &refs_left, next](uint32_t refs) {
+            refs_left = refs;
+            next(s);
           },
           on_error(s));
 }
 
-void release_first(session_ptr s) {
-  s->self->request(s->sup, 10s, release_atom_v, s->first.id)
-      .then(
-          [s](uint32_t refs) {
-            s->seen.refs_after_first_release = refs;
-            release_second(s);
-          },
-          on_error(s));
+void release_second(const session_ptr& s) {
+  release(s, s->second, s->seen.refs_after_second_release, finish);
+}
+
+void release_first(const session_ptr& s) {
+  release(s, s->first, s->seen.refs_after_first_release, release_second);
 }
 
 void run_model(session_ptr s) {

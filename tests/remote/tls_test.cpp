@@ -29,32 +29,46 @@ void require_served(test::client_system& client, uint16_t port) {
 
 /// Runs cmm-remote-client with `flags` against the node; answers its exit
 /// status.
-int run_client_process(const test::temp_directory& dir, uint16_t port,
-                       std::vector<std::string> flags) {
+int run_client_process(uint16_t port, std::vector<std::string> flags) {
   std::vector<std::string> args{CMM_REMOTE_CLIENT,
                                 "--client.port=" + std::to_string(port),
                                 "--client.model=echo32"};
   args.insert(args.end(), flags.begin(), flags.end());
-  test::child_process client{args, dir.file("client.log")};
-  auto status = client.wait_exit(15s);
-  INFO(client.output());
-  REQUIRE(status);
-  REQUIRE(WIFEXITED(*status));
-  return WEXITSTATUS(*status);
+  test::child_process client{args};
+  auto done = client.wait(15s);
+  INFO(client.out());
+  REQUIRE(done);
+  REQUIRE(WIFEXITED(done->status));
+  return WEXITSTATUS(done->status);
 }
+
+test::test_certificates certificates_in(const test::temp_directory& dir) {
+  REQUIRE(test::have_openssl_cli());
+  return test::make_test_certificates(dir);
+}
+
+/// Certificates made for the test, and nodes serving the remote tests'
+/// catalog over TLS.
+struct tls_fixture {
+  test::temp_directory dir;
+  test::test_certificates certs = certificates_in(dir);
+
+  /// Starts a node that presents `identity` and requires TLS.
+  test::node_process start_node(const tls_settings& identity) {
+    auto options = test::remote_catalog(dir.file("absent.pt"));
+    options.tls = identity;
+    return test::node_process{dir, options};
+  }
+};
 
 } // namespace
 
-TEST_CASE("TLS: a client with a certificate from the node's CA is served, "
-          "one without a valid certificate is refused",
-          "[remote][tls]") {
-  REQUIRE(test::have_openssl_cli());
-  test::temp_directory dir;
-  auto certs = test::make_test_certificates(dir);
-  auto options = test::remote_catalog(dir.file("absent.pt"));
-  options.tls = certs.node;
-  test::node_process node{dir, options};
-  CHECK(node.process().output().find("over TLS") != std::string::npos);
+TEST_CASE_METHOD(tls_fixture,
+                 "TLS: a client with a certificate from the node's CA is "
+                 "served, one without a valid certificate is refused",
+                 "[remote][tls]") {
+  auto node = start_node(certs.node);
+  CHECK(node.process().out().find("over TLS") != std::string::npos);
   {
     test::client_system good{transport::tls, certs.client};
     require_served(good, node.port());
@@ -79,35 +93,27 @@ TEST_CASE("TLS: a client with a certificate from the node's CA is served, "
   require_served(again, node.port());
 }
 
-TEST_CASE("TLS: cmm-remote-client takes its certificate from --cmm.tls.* "
-          "flags",
-          "[remote][tls]") {
-  REQUIRE(test::have_openssl_cli());
-  test::temp_directory dir;
-  auto certs = test::make_test_certificates(dir);
-  auto options = test::remote_catalog(dir.file("absent.pt"));
-  options.tls = certs.node;
-  test::node_process node{dir, options};
-  CHECK(run_client_process(dir, node.port(),
+TEST_CASE_METHOD(tls_fixture,
+                 "TLS: cmm-remote-client takes its certificate from "
+                 "--cmm.tls.* flags",
+                 "[remote][tls]") {
+  auto node = start_node(certs.node);
+  CHECK(run_client_process(node.port(),
                            {"--cmm.tls.certificate=" + certs.client.certificate,
                             "--cmm.tls.key=" + certs.client.key,
                             "--cmm.tls.ca-file=" + certs.client.ca_file}) == 0);
-  CHECK(run_client_process(dir, node.port(), {}) == 3);
-  CHECK(run_client_process(dir, node.port(),
+  CHECK(run_client_process(node.port(), {}) == 3);
+  CHECK(run_client_process(node.port(),
                            {"--cmm.tls.certificate=" + certs.client.certificate,
                             "--cmm.tls.ca-file=" + certs.client.ca_file}) == 2);
 }
 
-TEST_CASE("TLS: a client refuses a node whose certificate its CA did not "
-          "sign",
-          "[remote][tls]") {
-  REQUIRE(test::have_openssl_cli());
-  test::temp_directory dir;
-  auto certs = test::make_test_certificates(dir);
-  auto options = test::remote_catalog(dir.file("absent.pt"));
+TEST_CASE_METHOD(tls_fixture,
+                 "TLS: a client refuses a node whose certificate its CA did "
+                 "not sign",
+                 "[remote][tls]") {
   // Self-signed, though the node itself trusts the CA.
-  options.tls = certs.rogue;
-  test::node_process node{dir, options};
+  auto node = start_node(certs.rogue);
   test::client_system client{transport::tls, certs.client};
   CHECK_FALSE(client.connect(node.port()));
 }

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../temp_directory.hpp"
+
 extern char** environ;
 
 namespace cmm::test {
@@ -19,26 +21,41 @@ namespace {
 
 using namespace std::chrono_literals;
 
+using clock_type = std::chrono::steady_clock;
+
 constexpr auto grace_period = 5s;
 
 constexpr auto poll_interval = 10ms;
 
+std::string read_file(const std::string& path) {
+  std::ifstream in{path};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 } // namespace
 
-child_process::child_process(std::vector<std::string> args,
-                             std::string log_file)
-    : log_file_(std::move(log_file)) {
+child_process::child_process(std::vector<std::string> args, stderr_to err)
+    : dir_(std::make_unique<temp_directory>()), out_file_(dir_->file("out")) {
+  if (err == stderr_to::err)
+    err_file_ = dir_->file("err");
   // A test that writes to a dead child's stdin must get EPIPE, not die.
   std::signal(SIGPIPE, SIG_IGN);
   int input[2];
   if (pipe2(input, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
+  constexpr int flags = O_WRONLY | O_CREAT | O_TRUNC;
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
   posix_spawn_file_actions_adddup2(&files, input[0], STDIN_FILENO);
-  posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log_file_.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, out_file_.c_str(),
+                                   flags, 0644);
+  if (err_file_.empty())
+    posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+  else
+    posix_spawn_file_actions_addopen(&files, STDERR_FILENO, err_file_.c_str(),
+                                     flags, 0644);
   // The child starts with no blocked signals and default dispositions,
   // whatever this test process has set up.
   posix_spawnattr_t attr;
@@ -75,8 +92,7 @@ child_process::~child_process() {
     return;
   ::kill(pid_, SIGTERM);
   ::kill(pid_, SIGCONT); // a stopped process acts on SIGTERM only when woken
-  if (wait_exit(
-          std::chrono::duration_cast<std::chrono::milliseconds>(grace_period)))
+  if (reap_within(std::chrono::duration_cast<milliseconds>(grace_period)))
     return;
   ::kill(pid_, SIGKILL);
   reap(true);
@@ -100,39 +116,56 @@ void child_process::close_input() {
   }
 }
 
-std::string child_process::output() const {
-  std::ifstream in{log_file_};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+std::string child_process::out() const {
+  return read_file(out_file_);
+}
+
+std::string child_process::err() const {
+  return err_file_.empty() ? std::string{} : read_file(err_file_);
 }
 
 std::optional<std::string>
-child_process::wait_for_line(const std::string& needle,
-                             std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+child_process::wait_for_line(const std::string& needle, milliseconds timeout) {
+  auto deadline = clock_type::now() + timeout;
   for (;;) {
-    // Read the output before checking for an exit: a line printed just
-    // before exiting still counts.
+    // Read the output after checking for an exit: a line printed just
+    // before exiting still counts, and so does a last line without a
+    // newline then. While the process runs, a line may be half written.
     auto exited_before = reap(false);
-    std::istringstream lines{output()};
-    for (std::string line; std::getline(lines, line);)
+    auto text = out();
+    if (!exited_before)
+      text.erase(text.rfind('\n') + 1); // npos + 1: nothing finished yet
+    for (auto& line : lines_of(text))
       if (line.find(needle) != std::string::npos)
         return line;
-    if (exited_before || std::chrono::steady_clock::now() >= deadline)
+    if (exited_before || clock_type::now() >= deadline)
       return std::nullopt;
     std::this_thread::sleep_for(poll_interval);
   }
 }
 
-std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+std::optional<process_result> child_process::wait(milliseconds timeout) {
+  if (!reap_within(timeout))
+    return std::nullopt;
+  process_result result;
+  result.status = *status_;
+  if (WIFEXITED(*status_))
+    result.exit_code = WEXITSTATUS(*status_);
+  else if (WIFSIGNALED(*status_))
+    result.exit_code = 128 + WTERMSIG(*status_);
+  result.out = out();
+  result.err = err();
+  return result;
+}
+
+bool child_process::reap_within(milliseconds timeout) {
+  auto deadline = clock_type::now() + timeout;
   while (!reap(false)) {
-    if (std::chrono::steady_clock::now() >= deadline)
-      return std::nullopt;
+    if (clock_type::now() >= deadline)
+      return false;
     std::this_thread::sleep_for(poll_interval);
   }
-  return status_;
+  return true;
 }
 
 bool child_process::reap(bool block) {
@@ -145,6 +178,17 @@ bool child_process::reap(bool block) {
     return true;
   }
   return false;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (auto end = text.find('\n'); end != std::string::npos;
+       start = end + 1, end = text.find('\n', start))
+    out.push_back(text.substr(start, end - start));
+  if (start < text.size())
+    out.push_back(text.substr(start));
+  return out;
 }
 
 } // namespace cmm::test

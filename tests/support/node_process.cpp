@@ -1,0 +1,104 @@
+#include "node_process.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <stdexcept>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace cmm::test {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+/// Generous: the node loads libtorch before it listens.
+constexpr auto startup_timeout = 30s;
+
+std::string quoted(const std::string& text) {
+  return '"' + text + '"';
+}
+
+/// Writes `KEY=VALUE`, the value quoted when a string is `quote`d, unless
+/// `value` is empty.
+void setting(std::ofstream& out, const char* key, const std::string& value,
+             bool quote = false) {
+  if (!value.empty())
+    out << key << '=' << (quote ? quoted(value) : value) << '\n';
+}
+
+void write_config(const std::string& file, const node_options& options) {
+  std::ofstream out{file};
+  out << "[cmm]\n";
+  setting(out, "idle-timeout", options.idle_timeout);
+  setting(out, "dtype", options.dtype, true);
+  setting(out, "log-level", options.log_level, true);
+  if (!options.budgets.empty())
+    setting(out, "budgets", ini_list(options.budgets));
+  out << "[cmm.models]\n";
+  for (auto& [id, entry] : options.models)
+    out << id << '=' << quoted(entry) << '\n';
+  if (options.tls.enabled())
+    out << "[cmm.tls]\n"
+        << "certificate=" << quoted(options.tls.certificate) << '\n'
+        << "key=" << quoted(options.tls.key) << '\n'
+        << "ca-file=" << quoted(options.tls.ca_file) << '\n';
+  if (!options.heartbeat_interval.empty() ||
+      !options.connection_timeout.empty())
+    out << "[middleman]\n";
+  setting(out, "heartbeat-interval", options.heartbeat_interval);
+  setting(out, "connection-timeout", options.connection_timeout);
+  out << "[node]\n"
+      << "port=" << options.port << '\n'
+      << "bind=\"127.0.0.1\"\n";
+  setting(out, "drain-timeout", options.drain_timeout);
+  for (auto& line : options.extra_config)
+    out << line << '\n';
+}
+
+} // namespace
+
+node_process::node_process(const temp_directory& dir,
+                           const node_options& options,
+                           const std::string& name) {
+  auto config = dir.file(name + ".ini");
+  write_config(config, options);
+  process_ = std::make_unique<child_process>(
+      std::vector<std::string>{CMM_NODE_PROGRAM, "--config-file=" + config});
+  auto line = process_->wait_for_line("listening on", startup_timeout);
+  if (!line)
+    throw std::runtime_error("cmm-node did not start:\n" + process_->out());
+  // "cmm-node listening on 127.0.0.1:PORT with N catalog model(s)"
+  auto at = line->find("127.0.0.1:");
+  if (at == std::string::npos)
+    throw std::runtime_error("unexpected cmm-node line: " + *line);
+  port_ = static_cast<uint16_t>(std::stoul(line->substr(at + 10)));
+}
+
+std::string ini_list(const std::vector<std::string>& xs) {
+  std::string out = "[";
+  for (auto& x : xs)
+    out += (out.size() > 1 ? ", " : "") + quoted(x);
+  return out + "]";
+}
+
+uint16_t unused_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0)
+      close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+} // namespace cmm::test
