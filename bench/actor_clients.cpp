@@ -35,7 +35,6 @@ caf::behavior client_actor(caf::event_based_actor* self,
   *next = [=] {
     if (*left == 0 || (stop && stop->load())) {
       self->send(coordinator, caf::ok_atom_v);
-      *next = nullptr; // breaks the cycle next -> lambda -> next
       self->quit();
       return;
     }
@@ -49,6 +48,9 @@ caf::behavior client_actor(caf::event_based_actor* self,
       (*next)();
     });
   };
+  // Breaks the cycle next -> lambda -> next once the actor is done; doing it
+  // inside the lambda would destroy the lambda while it runs.
+  self->attach_functor([next] { *next = nullptr; });
   return {[=](caf::ok_atom) { (*next)(); }};
 }
 
