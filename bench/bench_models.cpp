@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "bare_load.hpp"
 #include "cmm/model_generator.hpp"
 #include "stopwatch.hpp"
 
@@ -46,6 +47,11 @@ double read_file_seconds(const std::string& path) {
   if (got < 0)
     throw std::runtime_error("cannot read " + path);
   return seconds_since(start);
+}
+
+void warm_up(const std::string& path) {
+  read_file_seconds(path);
+  bare_load_and_free(path);
 }
 
 } // namespace cmm::bench

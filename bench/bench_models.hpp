@@ -15,4 +15,8 @@ std::string ensure_model(const std::string& dir, double megabytes);
 /// Seconds to read the whole file into memory with plain `read` calls.
 double read_file_seconds(const std::string& path);
 
+/// Reads the file and loads and frees it once, so that the page cache and
+/// libtorch are warm before anything is measured.
+void warm_up(const std::string& path);
+
 } // namespace cmm::bench

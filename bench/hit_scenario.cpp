@@ -30,20 +30,14 @@ std::string clients_label(size_t n, const char* what) {
   return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
 
-/// A latency row from a run, with throughput and errors.
+/// A latency row from a run, with throughput and errors; plotted for one
+/// and for 64 clients.
 measurement row_of(const std::string& key, const std::string& label,
                    client_run run, size_t clients) {
   auto group = clients == 1    ? std::string{"hit, 1 client"}
                : clients == 64 ? std::string{"hit, 64 clients"}
                                : std::string{};
-  auto errors = run.errors;
-  auto rate = run.throughput();
-  auto row = make_latency_row(scenario_name, key, label,
-                              std::move(run.samples_us), group);
-  row.throughput_per_s = rate;
-  if (errors > 0)
-    row.figures.push_back({"errors", double(errors), ""});
-  return row;
+  return make_run_row(scenario_name, key, label, std::move(run), group);
 }
 
 client_run baseline_run(lock_based_manager& mgr, size_t threads, size_t pairs) {

@@ -1,129 +1,95 @@
 #include "json_writer.hpp"
 
-#include <cmath>
-#include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include "cmm/json_writer.hpp"
 
 namespace cmm::bench {
 
 namespace {
 
-std::string quoted(const std::string& str) {
-  std::string out = "\"";
-  for (unsigned char c : str) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-        out += buf;
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-  }
-  return out + "\"";
+void write_latency(json_writer& out, const sample_stats& s) {
+  out.begin_object()
+      .field("median_us", s.median_us)
+      .field("p99_us", s.p99_us)
+      .field("min_us", s.min_us)
+      .field("max_us", s.max_us)
+      .field("mean_us", s.mean_us)
+      .field("count", s.count)
+      .end_object();
 }
 
-std::string number(double x) {
-  if (!std::isfinite(x))
-    return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.6g", x);
-  return buf;
-}
-
-void write_latency(std::ostream& out, const sample_stats& s) {
-  out << "{\"median_us\": " << number(s.median_us)
-      << ", \"p99_us\": " << number(s.p99_us)
-      << ", \"min_us\": " << number(s.min_us)
-      << ", \"max_us\": " << number(s.max_us)
-      << ", \"mean_us\": " << number(s.mean_us) << ", \"count\": " << s.count
-      << "}";
-}
-
-void write_row(std::ostream& out, const measurement& row) {
-  out << "    {\"scenario\": " << quoted(row.scenario)
-      << ", \"key\": " << quoted(row.key)
-      << ", \"label\": " << quoted(row.label);
+void write_row(json_writer& out, const measurement& row) {
+  out.begin_object()
+      .field("scenario", row.scenario)
+      .field("key", row.key)
+      .field("label", row.label);
   if (row.latency) {
-    out << ",\n     \"latency\": ";
+    out.key("latency");
     write_latency(out, *row.latency);
   }
   if (row.throughput_per_s)
-    out << ",\n     \"throughput_per_s\": " << number(*row.throughput_per_s);
-  out << ",\n     \"figures\": [";
-  for (size_t i = 0; i < row.figures.size(); ++i) {
-    auto& f = row.figures[i];
-    out << (i ? ", " : "") << "{\"name\": " << quoted(f.name)
-        << ", \"value\": " << number(f.value)
-        << ", \"unit\": " << quoted(f.unit) << "}";
-  }
-  out << "],\n     \"ratios\": [";
-  for (size_t i = 0; i < row.ratios.size(); ++i) {
-    auto& r = row.ratios[i];
-    out << (i ? ", " : "") << "{\"against\": " << quoted(r.against)
-        << ", \"value\": " << number(r.value) << "}";
-  }
-  out << "]}";
+    out.field("throughput_per_s", *row.throughput_per_s);
+  out.key("figures").begin_array();
+  for (auto& f : row.figures)
+    out.begin_object()
+        .field("name", f.name)
+        .field("value", f.value)
+        .field("unit", f.unit)
+        .end_object();
+  out.end_array().key("ratios").begin_array();
+  for (auto& r : row.ratios)
+    out.begin_object()
+        .field("against", r.against)
+        .field("value", r.value)
+        .end_object();
+  out.end_array().end_object();
 }
 
-void write_notes(std::ostream& out, const char* name,
+void write_notes(json_writer& out, const char* name,
                  const std::vector<scenario_note>& notes) {
-  out << "  " << quoted(name) << ": [";
-  for (size_t i = 0; i < notes.size(); ++i)
-    out << (i ? ", " : "") << "{\"scenario\": " << quoted(notes[i].scenario)
-        << ", \"text\": " << quoted(notes[i].text) << "}";
-  out << "]";
+  out.key(name).begin_array();
+  for (auto& note : notes)
+    out.begin_object()
+        .field("scenario", note.scenario)
+        .field("text", note.text)
+        .end_object();
+  out.end_array();
 }
 
 } // namespace
 
 void write_json(const std::string& path, const run_info& run,
                 const bench_report& report) {
-  std::ostringstream out;
+  json_writer out;
   auto& m = run.machine;
-  out << "{\n  \"tool\": \"cmm-bench\",\n"
-      << "  \"mode\": " << quoted(to_string(run.plan.mode)) << ",\n"
-      << "  \"started_at\": " << quoted(run.started_at) << ",\n"
-      << "  \"wall_seconds\": " << number(run.wall_seconds) << ",\n"
-      << "  \"command\": " << quoted(run.command_line) << ",\n"
-      << "  \"machine\": {\"cpu\": " << quoted(m.cpu)
-      << ", \"hardware_threads\": " << m.hardware_threads
-      << ", \"memory_gib\": " << number(m.memory_gib)
-      << ", \"kernel\": " << quoted(m.kernel)
-      << ", \"caf\": " << quoted(m.caf_version)
-      << ", \"libtorch\": " << quoted(m.torch_version)
-      << ", \"caf_workers\": " << run.caf_workers << "},\n"
-      << "  \"rows\": [\n";
-  auto& rows = report.rows();
-  for (size_t i = 0; i < rows.size(); ++i) {
-    write_row(out, rows[i]);
-    out << (i + 1 < rows.size() ? ",\n" : "\n");
-  }
-  out << "  ],\n";
+  out.begin_object()
+      .field("tool", "cmm-bench")
+      .field("mode", to_string(run.plan.mode))
+      .field("started_at", run.started_at)
+      .field("wall_seconds", run.wall_seconds)
+      .field("command", run.command_line)
+      .key("machine")
+      .begin_object()
+      .field("cpu", m.cpu)
+      .field("hardware_threads", m.hardware_threads)
+      .field("memory_gib", m.memory_gib)
+      .field("kernel", m.kernel)
+      .field("caf", m.caf_version)
+      .field("libtorch", m.torch_version)
+      .field("caf_workers", run.caf_workers)
+      .end_object();
+  out.key("rows").begin_array();
+  for (auto& row : report.rows())
+    write_row(out, row);
+  out.end_array();
   write_notes(out, "notes", report.notes());
-  out << ",\n";
   write_notes(out, "skipped", report.skipped());
-  out << ",\n";
   write_notes(out, "failed", report.failures());
-  out << "\n}\n";
+  out.end_object();
   std::ofstream file{path};
-  file << out.str();
+  file << out.str() << '\n';
   if (!file)
     throw std::runtime_error("cannot write " + path);
 }

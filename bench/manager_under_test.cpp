@@ -1,5 +1,7 @@
 #include "manager_under_test.hpp"
 
+#include <stdexcept>
+
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/system_messages.hpp>
@@ -13,6 +15,11 @@ manager_config bench_manager_config() {
   cfg.dtype = "fp32";
   cfg.log_level = "warn";
   return cfg;
+}
+
+void unload_unused(blocking_client& client, const std::string& path) {
+  if (!client.unload_model(path))
+    throw std::runtime_error("the manager refused to unload " + path);
 }
 
 manager_under_test::manager_under_test(caf::actor_system& sys,

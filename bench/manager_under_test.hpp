@@ -18,6 +18,9 @@ namespace cmm::bench {
 /// precision, so no cast is measured) and warnings only.
 manager_config bench_manager_config();
 
+/// Unloads `path`, which no lease holds; throws when the manager refuses.
+void unload_unused(blocking_client& client, const std::string& path);
+
 class manager_under_test {
 public:
   manager_under_test(caf::actor_system& sys, manager_config cfg,

@@ -18,6 +18,19 @@ measurement make_latency_row(std::string scenario, std::string key,
   return row;
 }
 
+measurement make_run_row(std::string scenario, std::string key,
+                         std::string label, client_run run,
+                         std::string plot_group) {
+  auto rate = run.throughput();
+  auto row =
+      make_latency_row(std::move(scenario), std::move(key), std::move(label),
+                       std::move(run.samples_us), std::move(plot_group));
+  row.throughput_per_s = rate;
+  if (run.errors > 0)
+    row.figures.push_back({"errors", double(run.errors), ""});
+  return row;
+}
+
 std::optional<ratio> median_ratio(const measurement& x,
                                   const measurement& baseline) {
   if (!x.latency || !baseline.latency || x.latency->count == 0 ||

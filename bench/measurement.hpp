@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "client_run.hpp"
 #include "sample_stats.hpp"
 
 namespace cmm::bench {
@@ -48,6 +49,12 @@ struct measurement {
 measurement make_latency_row(std::string scenario, std::string key,
                              std::string label, std::vector<double> samples_us,
                              std::string plot_group = {});
+
+/// A latency row of `run`'s samples with its throughput, and a figure for
+/// the failed steps where there are any.
+measurement make_run_row(std::string scenario, std::string key,
+                         std::string label, client_run run,
+                         std::string plot_group = {});
 
 /// `x`'s median over `baseline`'s, labelled with the baseline's label; none
 /// when either has no latency.

@@ -30,8 +30,7 @@ struct miss_samples {
 miss_samples measure(caf::actor_system& sys, const std::string& path,
                      int repetitions) {
   // Warms the page cache and libtorch, so every side starts warm.
-  read_file_seconds(path);
-  bare_load_and_free(path);
+  warm_up(path);
   seed_manager seed{std::make_shared<torchscript_backend>()};
   auto cfg = bench_manager_config();
   manager_under_test mut{sys, cfg, make_default_backend(cfg)};
@@ -49,8 +48,7 @@ miss_samples measure(caf::actor_system& sys, const std::string& path,
     auto held = client.load_model(path, "base");
     out.cmm.push_back(micros_since(start));
     client.release_model(held);
-    if (!client.unload_model(path))
-      throw std::runtime_error("the manager refused to unload " + path);
+    unload_unused(client, path);
   }
   return out;
 }

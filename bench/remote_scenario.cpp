@@ -101,14 +101,7 @@ side_rows measure_side(caf::actor_system& sys, supervisor_actor sup,
                     acquire_release_step(sup, spec));
   auto to_row = [&](const std::string& key, const std::string& label,
                     client_run run) {
-    auto rate = run.throughput();
-    auto errors = run.errors;
-    auto row = make_latency_row(scenario_name, key, label,
-                                std::move(run.samples_us), "remote");
-    row.throughput_per_s = rate;
-    if (errors > 0)
-      row.figures.push_back({"errors", double(errors), ""});
-    return row;
+    return make_run_row(scenario_name, key, label, std::move(run), "remote");
   };
   side_rows out;
   out.hit = to_row(

@@ -69,15 +69,10 @@ scale_case run_case(scenario_context& ctx, size_t entries, size_t resident) {
   actor_clients_options opts;
   opts.steps_each = ctx.plan.scale_pairs;
   auto run = run_actor_clients(ctx.sys, opts, acquire_release_step(sup, spec));
-  auto rate = run.throughput();
-  out.hit =
-      make_latency_row(scenario_name, "scale.e" + std::to_string(entries),
-                       "cmm hit, " + std::to_string(entries) + " entries, " +
-                           std::to_string(resident) + " resident",
-                       std::move(run.samples_us), "scale");
-  out.hit.throughput_per_s = rate;
-  if (run.errors > 0)
-    out.hit.figures.push_back({"errors", double(run.errors), ""});
+  out.hit = make_run_row(scenario_name, "scale.e" + std::to_string(entries),
+                         "cmm hit, " + std::to_string(entries) + " entries, " +
+                             std::to_string(resident) + " resident",
+                         std::move(run), "scale");
   return out;
 }
 

@@ -29,13 +29,8 @@ loaded_model& seed_manager::load_model(const std::string& path,
   if (!coarse_)
     return load_outside_lock(path);
   std::lock_guard<std::mutex> guard{mtx_};
-  if (failed_.count(path) > 0)
-    previously_failed(path);
-  if (auto i = cache_.find(path); i != cache_.end()) {
-    ++i->second.refs;
-    i->second.last_access = std::chrono::steady_clock::now();
-    return *i->second.model;
-  }
+  if (auto* cached = take_cached(path))
+    return *cached;
   std::unique_ptr<loaded_model> model;
   try {
     model = load_now(path);
@@ -43,9 +38,26 @@ loaded_model& seed_manager::load_model(const std::string& path,
     failed_.insert(path);
     throw;
   }
+  return keep_loaded(path, model);
+}
+
+loaded_model* seed_manager::take_cached(const std::string& path) {
+  if (failed_.count(path) > 0)
+    previously_failed(path);
+  auto i = cache_.find(path);
+  if (i == cache_.end())
+    return nullptr;
+  ++i->second.refs;
+  i->second.last_access = std::chrono::steady_clock::now();
+  return i->second.model.get();
+}
+
+loaded_model& seed_manager::keep_loaded(const std::string& path,
+                                        std::unique_ptr<loaded_model>& model) {
   auto& e = cache_[path];
-  e.model = std::move(model);
-  e.refs = 1;
+  if (!e.model)
+    e.model = std::move(model);
+  ++e.refs;
   e.last_access = std::chrono::steady_clock::now();
   return *e.model;
 }
@@ -53,13 +65,8 @@ loaded_model& seed_manager::load_model(const std::string& path,
 loaded_model& seed_manager::load_outside_lock(const std::string& path) {
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    if (failed_.count(path) > 0)
-      previously_failed(path);
-    if (auto i = cache_.find(path); i != cache_.end()) {
-      ++i->second.refs;
-      i->second.last_access = std::chrono::steady_clock::now();
-      return *i->second.model;
-    }
+    if (auto* cached = take_cached(path))
+      return *cached;
   }
   std::unique_ptr<loaded_model> model;
   try {
@@ -70,12 +77,7 @@ loaded_model& seed_manager::load_outside_lock(const std::string& path) {
     throw;
   }
   std::unique_lock<std::mutex> guard{mtx_};
-  auto& e = cache_[path];
-  if (!e.model)
-    e.model = std::move(model);
-  ++e.refs;
-  e.last_access = std::chrono::steady_clock::now();
-  auto& result = *e.model;
+  auto& result = keep_loaded(path, model);
   guard.unlock();
   return result; // a duplicate load, if any, is freed here
 }

@@ -36,6 +36,16 @@ private:
     std::chrono::steady_clock::time_point last_access;
   };
 
+  /// With `mtx_` held: throws when `path` failed to load before; on a cache
+  /// hit counts the reference and returns the model; else returns null.
+  loaded_model* take_cached(const std::string& path);
+
+  /// With `mtx_` held: caches a fresh load of `path` unless another one got
+  /// there first, then counts the reference. A duplicate stays in `model`, so
+  /// that the caller frees it where it chooses.
+  loaded_model& keep_loaded(const std::string& path,
+                            std::unique_ptr<loaded_model>& model);
+
   loaded_model& load_outside_lock(const std::string& path);
 
   bool coarse_;

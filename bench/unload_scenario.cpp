@@ -75,8 +75,7 @@ void run_unload(scenario_context& ctx) {
                "returns; VmRSS and malloc's bytes in use around it");
   for (auto mb : ctx.plan.unload_mb) {
     auto path = ensure_model(ctx.opts.model_dir, mb);
-    read_file_seconds(path);
-    bare_load_and_free(path);
+    warm_up(path);
     malloc_trim(0); // what the allocator kept before does not count below
     unload_samples bare;
     unload_samples seed;
@@ -100,8 +99,7 @@ void run_unload(scenario_context& ctx) {
       loaded = snapshot_memory();
       client.release_model(held);
       start = bench_clock::now();
-      if (!client.unload_model(path))
-        throw std::runtime_error("the manager refused to unload " + path);
+      unload_unused(client, path);
       cmm.add(micros_since(start), before, loaded, snapshot_memory());
     }
     char size[32];

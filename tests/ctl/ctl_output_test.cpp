@@ -5,13 +5,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "cmm/json_writer.hpp"
 #include "device_view.hpp"
 #include "json_reader.hpp"
-#include "json_writer.hpp"
 #include "model_view.hpp"
 #include "text_table.hpp"
 
 using namespace cmm::ctl;
+using cmm::json_writer;
 using cmm::test::parse_json;
 
 TEST_CASE("json_writer separates, nests and escapes", "[ctl][output]") {

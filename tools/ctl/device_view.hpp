@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cmm/device_budget.hpp"
-#include "json_writer.hpp"
+#include "cmm/json_writer.hpp"
 
 namespace cmm::ctl {
 

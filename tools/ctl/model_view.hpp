@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "cmm/json_writer.hpp"
 #include "cmm/model_entry.hpp"
-#include "json_writer.hpp"
 
 namespace cmm::ctl {
 

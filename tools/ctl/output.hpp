@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "json_writer.hpp"
+#include "cmm/json_writer.hpp"
 
 namespace cmm::ctl {
 

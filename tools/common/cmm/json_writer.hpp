@@ -1,8 +1,9 @@
 #pragma once
 
-// A minimal JSON writer for cmm-ctl's `--json` output: compact, one
-// document per call site, strings escaped per RFC 8259. It does not check
-// nesting: callers open and close what they write.
+// A minimal streaming JSON writer, shared by cmm-ctl's `--json` output and
+// cmm-bench's report: compact, one document per writer, strings escaped per
+// RFC 8259. It does not check nesting: callers open and close what they
+// write.
 
 #include <cstdint>
 #include <optional>
@@ -10,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cmm::ctl {
+namespace cmm {
 
 class json_writer {
 public:
@@ -56,4 +57,4 @@ private:
 /// Quotes and escapes a string for JSON.
 std::string json_quote(std::string_view x);
 
-} // namespace cmm::ctl
+} // namespace cmm

@@ -1,10 +1,10 @@
-#include "json_writer.hpp"
+#include "cmm/json_writer.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-namespace cmm::ctl {
+namespace cmm {
 
 std::string json_quote(std::string_view x) {
   std::string out;
@@ -122,4 +122,4 @@ json_writer& json_writer::null() {
   return *this;
 }
 
-} // namespace cmm::ctl
+} // namespace cmm
