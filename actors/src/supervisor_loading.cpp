@@ -13,26 +13,29 @@ namespace cmm {
 
 namespace {
 
+/// Sizes for messages: whole bytes below a megabyte, else MB.
 std::string megabytes(uint64_t bytes) {
-  return std::to_string(bytes / 1000000) + "."
-         + std::to_string(bytes / 100000 % 10) + " MB";
+  if (bytes < 1000000)
+    return std::to_string(bytes) + " bytes";
+  return std::to_string(bytes / 1000000) + "." +
+         std::to_string(bytes / 100000 % 10) + " MB";
 }
 
 failure no_room(const std::string& name, uint64_t needed,
                 const device_budget& b) {
   return {errc::insufficient_memory,
-          "model '" + name + "' needs " + megabytes(needed) + " on "
-            + b.device + " but only " + megabytes(b.free_bytes()) + " of "
-            + megabytes(b.capacity)
-            + " are free and the rest is in use or pinned"};
+          "model '" + name + "' needs " + megabytes(needed) + " on " +
+              b.device + " but only " + megabytes(b.free_bytes()) + " of " +
+              megabytes(b.capacity) +
+              " are free and the rest is in use or pinned"};
 }
 
 failure never_fits(const std::string& name, uint64_t needed,
                    const device_budget& b) {
   return {errc::insufficient_memory,
-          "model '" + name + "' needs " + megabytes(needed)
-            + " but the whole budget of " + b.device + " is "
-            + megabytes(b.capacity)};
+          "model '" + name + "' needs " + megabytes(needed) +
+              " but the whole budget of " + b.device + " is " +
+              megabytes(b.capacity)};
 }
 
 } // namespace
@@ -46,8 +49,8 @@ supervisor_state::idle_on(const std::string& device,
   auto t = now();
   for (auto& [name, slot] : slots) {
     auto& e = slot.entry;
-    if (e.state != entry_state::ready || e.refs > 0 || e.spec.pinned
-        || e.moving || name == except || to_string(e.location) != device)
+    if (e.state != entry_state::ready || e.refs > 0 || e.spec.pinned ||
+        e.moving || name == except || to_string(e.location) != device)
       continue;
     result.push_back({name, e.bytes, e.last_access,
                       std::chrono::duration<double>(e.load_time).count(),
@@ -65,13 +68,13 @@ bool supervisor_state::place(entry_slot& slot) {
       candidates.push_back(b);
   }
   load_request probe{spec.path, spec.target, spec.precision};
-  auto chosen = place_best_fit(candidates,
-                               model_backend->estimate_bytes(probe));
+  auto chosen =
+      place_best_fit(candidates, model_backend->estimate_bytes(probe));
   if (!chosen) {
     fail_waiters(slot, {errc::invalid_device,
-                        "no " + to_string(device{spec.target.kind, -1})
-                          + " device has a budget to place '" + spec.name
-                          + "' on: configure cmm.budgets"});
+                        "no " + to_string(device{spec.target.kind, -1}) +
+                            " device has a budget to place '" + spec.name +
+                            "' on: configure cmm.budgets"});
     return false;
   }
   spec.target = *parse_device(*chosen);
@@ -80,14 +83,13 @@ bool supervisor_state::place(entry_slot& slot) {
 
 void supervisor_state::admit(entry_slot& slot) {
   auto& entry = slot.entry;
-  if (entry.spec.auto_place && entry.state != entry_state::waiting
-      && !place(slot))
+  if (entry.spec.auto_place && entry.state != entry_state::waiting &&
+      !place(slot))
     return;
   auto& spec = entry.spec;
   auto& b = budget_for(spec.target);
   std::vector<model_variant> variants{{"", spec.path}};
-  variants.insert(variants.end(), spec.fallbacks.begin(),
-                  spec.fallbacks.end());
+  variants.insert(variants.end(), spec.fallbacks.begin(), spec.fallbacks.end());
   std::optional<failure> too_large;
   std::optional<failure> short_of_room;
   for (auto& variant : variants) {
@@ -165,17 +167,22 @@ void supervisor_state::on_deadline(const std::string& name,
   slot.waiting.erase(j);
   if (slot.waiting.empty() && !entry.spec.pinned) {
     entry.move_to(entry_state::absent);
-    auto& queue = room_queue[to_string(entry.spec.target)];
-    queue.erase(std::remove(queue.begin(), queue.end(), name), queue.end());
+    auto i = room_queue.find(to_string(entry.spec.target));
+    if (i != room_queue.end()) {
+      auto& queue = i->second;
+      queue.erase(std::remove(queue.begin(), queue.end(), name), queue.end());
+      if (queue.empty())
+        room_queue.erase(i);
+    }
   }
 }
 
 void supervisor_state::room_freed(const std::string& device) {
   auto i = room_queue.find(device);
-  if (i == room_queue.end() || i->second.empty())
+  if (i == room_queue.end())
     return;
   auto queue = std::move(i->second);
-  i->second.clear();
+  room_queue.erase(i);
   for (auto& name : queue) {
     auto& slot = slots[name];
     // Admission either starts the load or puts the entry back in a queue.
@@ -206,20 +213,21 @@ void supervisor_state::start_load(entry_slot& slot,
   load_request req{variant.path, entry.spec.target, entry.spec.precision};
   if (cfg.detached_models)
     slot.model = self->spawn<caf::detached + caf::linked>(
-      model_actor_impl, model_backend, req, entry.spec.name, entry.spec.warmup);
+        model_actor_impl, model_backend, req, entry.spec.name,
+        entry.spec.warmup);
   else
     slot.model = self->spawn<caf::linked>(model_actor_impl, model_backend, req,
                                           entry.spec.name, entry.spec.warmup);
   auto name = entry.spec.name;
   auto instance = entry.instance;
   self->request(slot.model, caf::infinite, load_atom_v)
-    .then(
-      [this, name, instance](const load_report& report) {
-        on_loaded(name, instance, report);
-      },
-      [this, name, instance](const caf::error& err) {
-        on_load_failed(name, instance, err);
-      });
+      .then(
+          [this, name, instance](const load_report& report) {
+            on_loaded(name, instance, report);
+          },
+          [this, name, instance](const caf::error& err) {
+            on_load_failed(name, instance, err);
+          });
 }
 
 void supervisor_state::on_loaded(const std::string& name, uint64_t instance,
@@ -284,11 +292,11 @@ void supervisor_state::on_load_failed(const std::string& name,
   entry.last_failure = record_failure(cfg.retry, cause, now(), previous);
   entry.oom_retried = false;
   entry.move_to(entry_state::failed);
-  supervisor_log()->warn("load of '{}' failed ({}); not retried for {} s",
-                         name, to_string(cause),
+  supervisor_log()->warn("load of '{}' failed ({}); not retried for {} s", name,
+                         to_string(cause),
                          std::chrono::duration_cast<std::chrono::seconds>(
-                           entry.last_failure->retry_after)
-                           .count());
+                             entry.last_failure->retry_after)
+                             .count());
   fail_waiters(slot, cause);
   room_freed(device);
 }

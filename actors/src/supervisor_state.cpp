@@ -15,8 +15,8 @@ namespace cmm {
 namespace {
 
 failure not_known(const std::string& name) {
-  return {errc::unknown_model, "no model '" + name
-                                 + "' is known to this manager: acquire it "
+  return {errc::unknown_model, "no model '" + name +
+                                   "' is known to this manager: acquire it "
                                    "first or use a catalog id"};
 }
 
@@ -61,13 +61,12 @@ device_budget& supervisor_state::budget_for(const device& dev) {
   b.capacity = UINT64_MAX;
   if (dev.kind == device::kind_t::cpu) {
     if (auto total = physical_memory_bytes())
-      b.capacity = static_cast<uint64_t>(static_cast<double>(total)
-                                         * cfg.cpu_budget_fraction);
+      b.capacity = static_cast<uint64_t>(static_cast<double>(total) *
+                                         cfg.cpu_budget_fraction);
   } else if (dev.kind == device::kind_t::cuda) {
     if (auto free = model_backend->free_device_memory(dev))
-      b.capacity = *free > cfg.cuda_reserve_bytes
-                     ? *free - cfg.cuda_reserve_bytes
-                     : 0;
+      b.capacity =
+          *free > cfg.cuda_reserve_bytes ? *free - cfg.cuda_reserve_bytes : 0;
   }
   return b;
 }
@@ -106,24 +105,24 @@ caf::expected<entry_slot*>
 supervisor_state::slot_for(const resolved_spec& spec) {
   auto& slot = slots[spec.name];
   auto& entry = slot.entry;
-  if (entry.state == entry_state::absent
-      || entry.state == entry_state::failed) {
+  if (entry.state == entry_state::absent ||
+      entry.state == entry_state::failed) {
     auto failed_before = entry.state == entry_state::failed;
     if (!failed_before || entry.spec.path == spec.path)
       entry.spec = spec;
     return &slot;
   }
-  bool same_place = spec.auto_place
-                      ? entry.spec.auto_place
-                          && entry.spec.target.kind == spec.target.kind
-                      : entry.spec.target == spec.target;
+  bool same_place =
+      spec.auto_place
+          ? entry.spec.auto_place && entry.spec.target.kind == spec.target.kind
+          : entry.spec.target == spec.target;
   if (same_place && entry.spec.path == spec.path)
     return &slot;
   return make_error(errc::placement_conflict,
-                    "model '" + entry.spec.name + "' is already known on "
-                      + to_string(entry.spec.target) + " from '"
-                      + entry.spec.path + "': unload it before asking for it"
-                      + " elsewhere");
+                    "model '" + entry.spec.name + "' is already known on " +
+                        to_string(entry.spec.target) + " from '" +
+                        entry.spec.path + "': unload it before asking for it" +
+                        " elsewhere");
 }
 
 caf::typed_response_promise<lease>
@@ -134,11 +133,11 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
   waiting_request req;
   req.acquire = self->make_response_promise<lease>();
   auto rp = req.acquire;
-  req.holder = holder ? holder.address()
-                      : caf::actor_cast<caf::actor_addr>(sender);
-  req.patience = spec.wait_ms > 0 ? duration{std::chrono::milliseconds{
-                   spec.wait_ms}}
-                                  : cfg.admission_timeout;
+  req.holder =
+      holder ? holder.address() : caf::actor_cast<caf::actor_addr>(sender);
+  req.patience = spec.wait_ms > 0
+                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
+                     : cfg.admission_timeout;
   if (auto err = check_caller(spec, sender)) {
     rp.deliver(make_error(*err));
     return rp;
@@ -149,8 +148,7 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
     return rp;
   }
   if (!resolved->auto_place) {
-    load_request probe{resolved->path, resolved->target,
-                       resolved->precision};
+    load_request probe{resolved->path, resolved->target, resolved->precision};
     if (auto err = model_backend->check(probe)) {
       rp.deliver(make_error(*err));
       return rp;
@@ -173,9 +171,9 @@ supervisor_state::preload(const model_spec& spec) {
   req.is_preload = true;
   req.preload = self->make_response_promise<model_info>();
   auto rp = req.preload;
-  req.patience = spec.wait_ms > 0 ? duration{std::chrono::milliseconds{
-                   spec.wait_ms}}
-                                  : cfg.admission_timeout;
+  req.patience = spec.wait_ms > 0
+                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
+                     : cfg.admission_timeout;
   if (auto err = check_caller(spec, sender)) {
     rp.deliver(make_error(*err));
     return rp;
@@ -198,31 +196,31 @@ void supervisor_state::enqueue(entry_slot& slot, waiting_request req) {
   auto& entry = slot.entry;
   req.id = next_waiter_id++;
   switch (entry.state) {
-    case entry_state::ready:
-      if (entry.location != entry.spec.target && !entry.moving)
-        promote(slot);
-      answer_ready(slot, req);
+  case entry_state::ready:
+    if (entry.location != entry.spec.target && !entry.moving)
+      promote(slot);
+    answer_ready(slot, req);
+    return;
+  case entry_state::failed:
+    if (!may_retry(*entry.last_failure, now())) {
+      answer_error(req, refusal(*entry.last_failure, now()));
       return;
-    case entry_state::failed:
-      if (!may_retry(*entry.last_failure, now())) {
-        answer_error(req, refusal(*entry.last_failure, now()));
-        return;
-      }
-      slot.waiting.push_back(std::move(req));
-      admit(slot);
-      return;
-    case entry_state::absent:
-      slot.waiting.push_back(std::move(req));
-      admit(slot);
-      return;
-    case entry_state::waiting:
-      arm_deadline(entry.spec.name, req);
-      slot.waiting.push_back(std::move(req));
-      return;
-    case entry_state::loading:
-    case entry_state::unloading:
-      slot.waiting.push_back(std::move(req));
-      return;
+    }
+    slot.waiting.push_back(std::move(req));
+    admit(slot);
+    return;
+  case entry_state::absent:
+    slot.waiting.push_back(std::move(req));
+    admit(slot);
+    return;
+  case entry_state::waiting:
+    arm_deadline(entry.spec.name, req);
+    slot.waiting.push_back(std::move(req));
+    return;
+  case entry_state::loading:
+  case entry_state::unloading:
+    slot.waiting.push_back(std::move(req));
+    return;
   }
 }
 
@@ -233,8 +231,7 @@ void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
     req.acquire.deliver(grant(slot, req.holder));
 }
 
-void supervisor_state::answer_error(waiting_request& req,
-                                    const failure& err) {
+void supervisor_state::answer_error(waiting_request& req, const failure& err) {
   if (req.is_preload)
     req.preload.deliver(make_error(err));
   else
@@ -262,8 +259,8 @@ caf::result<uint32_t> supervisor_state::release(uint64_t id) {
   auto i = leases.find(id);
   if (i == leases.end())
     return make_error(errc::unknown_lease,
-                      "lease " + std::to_string(id)
-                        + " is unknown or was already released");
+                      "lease " + std::to_string(id) +
+                          " is unknown or was already released");
   auto rec = std::move(i->second);
   leases.erase(i);
   forget_lease(id, rec);
@@ -283,8 +280,9 @@ caf::result<uint32_t> supervisor_state::release(uint64_t id) {
   if (entry.refs == 0) {
     if (!entry.idle_timer_armed && !entry.spec.pinned)
       arm_idle_timer(slot, cfg.idle_timeout);
-    // The model just became evictable.
-    room_freed(to_string(entry.location));
+    // The model just became evictable: worth a look only if loads wait.
+    if (!room_queue.empty())
+      room_freed(to_string(entry.location));
   }
   return entry.refs;
 }

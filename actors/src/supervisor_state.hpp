@@ -73,7 +73,8 @@ struct supervisor_state {
   std::map<caf::actor_addr, uint32_t> retired_models;
   /// Memory accounts by device string.
   std::map<std::string, device_budget> budgets;
-  /// Entries waiting for room, by device string, oldest first.
+  /// Entries waiting for room, by device string, oldest first; a device
+  /// without waiters has no key, so an empty map means nobody waits.
   std::map<std::string, std::vector<std::string>> room_queue;
   uint64_t next_lease_id = 1;
   uint64_t next_waiter_id = 1;
@@ -116,8 +117,7 @@ struct supervisor_state {
 
   // -- unloading (supervisor_unloading.cpp) -----------------------------------
 
-  caf::typed_response_promise<bool> unload(const std::string& name,
-                                           bool force);
+  caf::typed_response_promise<bool> unload(const std::string& name, bool force);
 
   caf::typed_response_promise<uint32_t> unload_all(bool force);
 
@@ -130,8 +130,9 @@ private:
 
   /// Refuses what this request may not do: acquire while draining, or name
   /// a file path from another node.
-  std::optional<failure> check_caller(const model_spec& spec,
-                                      const caf::strong_actor_ptr& sender) const;
+  std::optional<failure>
+  check_caller(const model_spec& spec,
+               const caf::strong_actor_ptr& sender) const;
 
   /// Answers `drain` requests once no lease is outstanding.
   void settle_drain();
