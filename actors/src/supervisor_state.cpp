@@ -27,11 +27,8 @@ void supervisor_state::init(supervisor_pointer ptr, manager_config config,
   self = ptr;
   cfg = std::move(config);
   model_backend = std::move(be);
-  for (auto& [dev, capacity] : cfg.budgets) {
-    auto& b = budgets[dev];
-    b.device = dev;
-    b.capacity = capacity;
-  }
+  for (auto& [dev, capacity] : cfg.budgets)
+    budgets.open(dev, capacity);
   for (auto& [id, entry] : cfg.models) {
     if (!entry.pinned)
       continue;
@@ -51,24 +48,26 @@ time_point supervisor_state::now() const {
   return self->clock().now();
 }
 
-device_budget& supervisor_state::budget_for(const device& dev) {
+const device_budget& supervisor_state::budget_for(const device& dev) {
   auto key = to_string(dev);
-  auto i = budgets.find(key);
-  if (i != budgets.end())
-    return i->second;
-  auto& b = budgets[key];
-  b.device = key;
-  b.capacity = UINT64_MAX;
+  if (auto b = budgets.find(key))
+    return *b;
+  uint64_t capacity = UINT64_MAX;
   if (dev.kind == device::kind_t::cpu) {
     if (auto total = physical_memory_bytes())
-      b.capacity = static_cast<uint64_t>(static_cast<double>(total) *
-                                         cfg.cpu_budget_fraction);
+      capacity = static_cast<uint64_t>(static_cast<double>(total) *
+                                       cfg.cpu_budget_fraction);
   } else if (dev.kind == device::kind_t::cuda) {
     if (auto free = model_backend->free_device_memory(dev))
-      b.capacity =
+      capacity =
           *free > cfg.cuda_reserve_bytes ? *free - cfg.cuda_reserve_bytes : 0;
   }
-  return b;
+  return budgets.open(key, capacity);
+}
+
+void supervisor_state::report_defect(const std::optional<failure>& err) const {
+  if (err)
+    supervisor_log()->error("bookkeeping defect: {}", err->message);
 }
 
 // -- requests -----------------------------------------------------------------
@@ -341,7 +340,7 @@ caf::result<model_info> supervisor_state::info(const std::string& name) const {
 
 std::vector<device_budget> supervisor_state::devices() const {
   std::vector<device_budget> result;
-  for (auto& [dev, b] : budgets)
+  for (auto& [dev, b] : budgets.budgets())
     result.push_back(b);
   return result;
 }
@@ -372,8 +371,9 @@ void supervisor_state::on_exit(const caf::exit_msg& msg) {
         retire_leases(slot);
       slot.entry.refs = 0;
       slot.entry.moving = false;
-      budget_for(slot.entry.location).releasing += slot.entry.bytes;
-      slot.entry.move_to(entry_state::unloading);
+      report_defect(budgets.begin_release(to_string(slot.entry.location),
+                                          slot.entry.bytes));
+      report_defect(slot.entry.transition_to(entry_state::unloading));
       on_unloaded(name, slot.entry.instance, "its actor died");
     }
     return;

@@ -13,8 +13,9 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "cmm/actor_types.hpp"
+#include "cmm/admission.hpp"
 #include "cmm/backend.hpp"
-#include "cmm/device_budget.hpp"
+#include "cmm/budget_ledger.hpp"
 #include "cmm/eviction_policy.hpp"
 #include "cmm/manager_config.hpp"
 #include "cmm/model_entry.hpp"
@@ -72,7 +73,7 @@ struct supervisor_state {
   /// answer inference with `model_unloaded` until the last lease is released.
   std::map<caf::actor_addr, uint32_t> retired_models;
   /// Memory accounts by device string.
-  std::map<std::string, device_budget> budgets;
+  budget_ledger budgets;
   /// Entries waiting for room, by device string, oldest first; a device
   /// without waiters has no key, so an empty map means nobody waits.
   std::map<std::string, std::vector<std::string>> room_queue;
@@ -154,7 +155,12 @@ private:
 
   void stop_model(const model_actor& model);
 
-  device_budget& budget_for(const device& dev);
+  /// The budget of `dev`, opened with the device's capacity on first use.
+  const device_budget& budget_for(const device& dev);
+
+  /// Logs a refused ledger or state transition: a bookkeeping defect of the
+  /// supervisor, never a caller's error.
+  void report_defect(const std::optional<failure>& err) const;
 
   // -- admission and loading --------------------------------------------------
 
@@ -165,6 +171,9 @@ private:
 
   /// Picks the device for an `auto` entry.
   bool place(entry_slot& slot);
+
+  /// The spec's preferred file and its fallbacks with their estimated sizes.
+  std::vector<sized_variant> sized_variants(const resolved_spec& spec) const;
 
   std::vector<eviction_candidate> idle_on(const std::string& device,
                                           const std::string& except) const;
