@@ -8,15 +8,16 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/timespan.hpp>
 #include <caf/type_id.hpp>
-#include <caf/actor.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "cmm/device_budget.hpp"
+#include "cmm/lease_token.hpp"
 #include "cmm/model_entry.hpp"
 #include "cmm/model_spec.hpp"
 #include "cmm/tensor.hpp"
@@ -82,6 +83,8 @@ struct lease {
   /// The supervisor that granted it, where it must be released; in a
   /// cluster that may be another node's.
   caf::actor owner;
+  /// The lease's secret, drawn by the supervisor that granted it.
+  lease_token token;
 };
 
 /// The supervisor: one per actor system, owner of every entry. Acquire takes
@@ -129,9 +132,14 @@ typename Inspector::result_type inspect(Inspector& f, load_report& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_token& x) {
+  return f(caf::meta::type_name("cmm::lease_token"), x.high, x.low);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease& x) {
-  return f(caf::meta::type_name("cmm::lease"), x.id, x.name, x.model,
-           x.owner);
+  return f(caf::meta::type_name("cmm::lease"), x.id, x.name, x.model, x.owner,
+           x.token);
 }
 
 template <class Inspector>
@@ -175,7 +183,7 @@ CAF_ADD_TYPE_ID(cmm, (cmm::lease))
 CAF_ADD_TYPE_ID(cmm, (cmm::model_info))
 CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::model_info>))
 CAF_ADD_TYPE_ID(cmm, (cmm::device_budget))
-CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::device_budget>) )
+CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::device_budget>))
 CAF_ADD_TYPE_ID(cmm, (cmm::tensor))
 CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::tensor>))
 CAF_ADD_TYPE_ID(cmm, (std::vector<std::string>))

@@ -241,38 +241,34 @@ lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
   auto& entry = slot.entry;
   ++entry.refs;
   entry.last_access = now();
-  auto id = next_lease_id++;
-  leases.emplace(id, lease_record{entry.spec.name, holder, entry.instance,
-                                  slot.model, false});
-  if (holder) {
-    auto& held = holders[holder];
-    if (held.empty())
-      self->monitor(holder);
-    held.insert(id);
-  }
+  if (holder && !leases.holds(holder))
+    self->monitor(holder);
+  auto token = draw_lease_token();
+  auto id =
+      leases.grant(entry.spec.name, entry.instance, holder, slot.model, token);
   return lease{id, entry.spec.name, slot.model,
-               caf::actor_cast<caf::actor>(self)};
+               caf::actor_cast<caf::actor>(self), token};
 }
 
 caf::result<uint32_t> supervisor_state::release(uint64_t id) {
-  auto i = leases.find(id);
-  if (i == leases.end())
-    return make_error(errc::unknown_lease,
-                      "lease " + std::to_string(id) +
-                          " is unknown or was already released");
-  auto rec = std::move(i->second);
-  leases.erase(i);
-  forget_lease(id, rec);
+  // The release message carries the lease id alone, not its token.
+  auto rec = leases.release_unchecked(id);
+  if (!rec)
+    return make_error(rec.error());
+  return settle_returned(*rec);
+}
+
+uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
+  if (rec.holder && !leases.holds(rec.holder))
+    self->demonitor(rec.holder);
   settle_drain();
-  if (rec.retired) {
-    auto j = retired_models.find(rec.model.address());
-    if (j != retired_models.end() && --j->second == 0) {
-      retired_models.erase(j);
-      stop_model(rec.model);
-    }
-    return uint32_t{0};
+  if (rec.revoked) {
+    if (leases.count(rec.model, rec.generation) == 0 &&
+        retired_models.erase(rec.handle.address()) > 0)
+      stop_model(rec.handle);
+    return 0;
   }
-  auto& slot = slots[rec.name];
+  auto& slot = slots[rec.model];
   auto& entry = slot.entry;
   --entry.refs;
   entry.last_access = now();
@@ -286,28 +282,14 @@ caf::result<uint32_t> supervisor_state::release(uint64_t id) {
   return entry.refs;
 }
 
-void supervisor_state::forget_lease(uint64_t id, const lease_record& rec) {
-  if (!rec.holder)
-    return;
-  auto i = holders.find(rec.holder);
-  if (i == holders.end())
-    return;
-  i->second.erase(id);
-  if (i->second.empty()) {
-    self->demonitor(rec.holder);
-    holders.erase(i);
-  }
-}
-
 void supervisor_state::on_holder_down(const caf::down_msg& msg) {
-  auto i = holders.find(msg.source);
-  if (i == holders.end())
+  auto returned = leases.revoke_holder(msg.source);
+  if (returned.empty())
     return;
-  auto ids = i->second;
   supervisor_log()->info("holder {} went down: returning {} lease(s)",
-                         to_string(msg.source), ids.size());
-  for (auto id : ids)
-    release(id);
+                         to_string(msg.source), returned.size());
+  for (auto& rec : returned)
+    settle_returned(rec);
 }
 
 // -- queries ------------------------------------------------------------------
@@ -355,11 +337,8 @@ void supervisor_state::stop_model(const model_actor& model) {
 }
 
 void supervisor_state::on_exit(const caf::exit_msg& msg) {
-  auto j = retired_models.find(msg.source);
-  if (j != retired_models.end()) {
-    retired_models.erase(j);
+  if (retired_models.erase(msg.source) > 0)
     return;
-  }
   for (auto& [name, slot] : slots) {
     if (!slot.model || slot.model.address() != msg.source)
       continue;

@@ -11,15 +11,8 @@ namespace cmm {
 // -- unloading ----------------------------------------------------------------
 
 void supervisor_state::retire_leases(entry_slot& slot) {
-  uint32_t count = 0;
-  for (auto& [id, rec] : leases) {
-    if (!rec.retired && rec.name == slot.entry.spec.name) {
-      rec.retired = true;
-      ++count;
-    }
-  }
-  if (count > 0)
-    retired_models[slot.model.address()] += count;
+  if (leases.revoke_model(slot.entry.spec.name) > 0)
+    retired_models.insert(slot.model.address());
 }
 
 bool supervisor_state::begin_unload(entry_slot& slot, const char* reason,
