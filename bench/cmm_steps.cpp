@@ -15,11 +15,12 @@ actor_step acquire_release_step(supervisor_actor sup,
                                 std::function<model_spec()> next_spec) {
   return [sup, next_spec](caf::event_based_actor* self,
                           std::function<void(bool)> done) {
-    self->request(sup, request_timeout, acquire_atom_v, next_spec(),
-                  caf::actor{})
+    self->request(sup, request_timeout + reply_margin, acquire_atom_v,
+                  next_spec(), caf::actor{}, caf::timespan{request_timeout})
         .then(
             [self, sup, done](const lease& granted) {
-              self->request(sup, request_timeout, release_atom_v, granted.id)
+              self->request(sup, request_timeout, release_atom_v, granted.id,
+                            granted.token)
                   .then([done](uint32_t) { done(true); },
                         [done](caf::error&) { done(false); });
             },

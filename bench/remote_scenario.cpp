@@ -76,8 +76,9 @@ lease acquire_for_inference(caf::actor_system& sys, supervisor_actor sup) {
   caf::scoped_actor self{sys};
   lease out;
   caf::error err;
-  self->request(sup, request_timeout, acquire_atom_v,
-                model_spec::by_id(model_id), caf::actor{self})
+  self->request(sup, request_timeout + reply_margin, acquire_atom_v,
+                model_spec::by_id(model_id), caf::actor{self},
+                caf::timespan{request_timeout})
       .receive([&](lease& granted) { out = std::move(granted); },
                [&](caf::error& x) { err = std::move(x); });
   if (err)
@@ -113,7 +114,8 @@ side_rows measure_side(caf::actor_system& sys, supervisor_actor sup,
   out.infer = to_row(
       "remote." + where + ".infer", "cmm infer 1x64 fp32, 1 actor, " + where,
       run_actor_clients(sys, opts, infer_step(held.model, {input})));
-  caf::anon_send(sup, release_atom_v, held.id);
+  caf::scoped_actor self{sys};
+  self->send(sup, release_atom_v, held.id, held.token);
   return out;
 }
 

@@ -75,10 +75,11 @@ void run_single_flight(scenario_context& ctx) {
   opts.clients = n;
   auto run =
       run_actor_clients(ctx.sys, opts, [sup, spec](auto* self, auto done) {
-        self->request(sup, request_timeout, acquire_atom_v, spec, caf::actor{})
+        self->request(sup, request_timeout + reply_margin, acquire_atom_v, spec,
+                      caf::actor{}, caf::timespan{request_timeout})
             .then(
-                [sup, done](const lease& granted) {
-                  caf::anon_send(sup, release_atom_v, granted.id);
+                [self, sup, done](const lease& granted) {
+                  self->send(sup, release_atom_v, granted.id, granted.token);
                   done(true);
                 },
                 [done](caf::error&) { done(false); });

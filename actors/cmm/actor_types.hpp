@@ -87,14 +87,23 @@ struct lease {
   lease_token token;
 };
 
+/// How much longer a caller waits for an acquire's answer than the timeout
+/// it announces in the message: the supervisor grants nothing after that
+/// timeout, so the answer, a lease or an error, still finds its caller.
+constexpr caf::timespan reply_margin = std::chrono::milliseconds{500};
+
 /// The supervisor: one per actor system, owner of every entry. Acquire takes
-/// an optional holder actor whose death returns the lease; an invalid handle
-/// makes the sender the holder. Release answers the model's remaining refs.
-/// Requests from other nodes name models by catalog id only. `drain` stops
-/// new acquires and answers once every lease is back.
+/// an optional holder actor whose death returns the lease (an invalid handle
+/// makes the sender the holder; a remote sender may not name an actor of the
+/// supervisor's node) and how long its caller waits for the answer: nothing
+/// is granted after that. Release takes the lease's id and token, from the
+/// holder or another actor of the holder's node, and answers the model's
+/// remaining refs. Requests from other nodes name models by catalog id only.
+/// `drain` stops new acquires and answers once every lease is back.
 using supervisor_actor = caf::typed_actor<
-    caf::replies_to<acquire_atom, model_spec, caf::actor>::with<lease>,
-    caf::replies_to<release_atom, uint64_t>::with<uint32_t>,
+    caf::replies_to<acquire_atom, model_spec, caf::actor,
+                    caf::timespan>::with<lease>,
+    caf::replies_to<release_atom, uint64_t, lease_token>::with<uint32_t>,
     caf::replies_to<unload_atom, std::string, bool>::with<bool>,
     caf::replies_to<unload_all_atom, bool>::with<uint32_t>,
     caf::replies_to<cleanup_atom>::with<std::vector<std::string>>,
@@ -190,5 +199,6 @@ CAF_ADD_TYPE_ID(cmm, (std::vector<std::string>))
 CAF_ADD_TYPE_ID(cmm, (cmm::model_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::supervisor_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::cluster_router_actor))
+CAF_ADD_TYPE_ID(cmm, (cmm::lease_token))
 
 CAF_END_TYPE_ID_BLOCK(cmm)

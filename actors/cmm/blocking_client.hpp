@@ -38,7 +38,8 @@ public:
   scoped_lease load_model(const std::string& path, const std::string& type,
                           const std::string& device = {});
 
-  /// Acquires a model by catalog id or by a full spec.
+  /// Acquires a model by catalog id or by a full spec. The supervisor
+  /// learns the client's timeout and grants nothing after it.
   scoped_lease acquire(const model_spec& spec);
 
   /// Returns a lease now (seed: `release_model`); answers the refs left.
@@ -72,6 +73,9 @@ public:
 private:
   template <class T, class Handle, class... Ts>
   T call(const Handle& dest, Ts&&... xs);
+
+  template <class T, class Handle, class... Ts>
+  T call_within(caf::timespan timeout, const Handle& dest, Ts&&... xs);
 
   caf::actor_system& sys_;
   supervisor_actor supervisor_;

@@ -5,12 +5,14 @@
 namespace cmm {
 
 /// Owns a lease and releases it when destroyed (asynchronously: the
-/// destructor never blocks). Movable, not copyable.
+/// destructor never blocks), sending the release as `holder`: an actor of
+/// the lease holder's node, which receives the answer. Movable, not
+/// copyable.
 class scoped_lease {
 public:
   scoped_lease() = default;
 
-  scoped_lease(supervisor_actor supervisor, lease granted);
+  scoped_lease(supervisor_actor supervisor, lease granted, caf::actor holder);
 
   scoped_lease(scoped_lease&& other) noexcept;
 
@@ -33,6 +35,7 @@ public:
 private:
   supervisor_actor supervisor_;
   lease granted_;
+  caf::actor holder_;
 };
 
 } // namespace cmm

@@ -19,7 +19,9 @@ manager_error::manager_error(failure reason)
 
 namespace {
 
-/// Does nothing: its lifetime is what the supervisor watches. A class, since
+/// Holds the client's leases: its lifetime is what the supervisor watches,
+/// and scoped leases send their releases as it, so it receives (and drops)
+/// the answers. A class, since
 /// CAF 0.17 dereferences a null argument tuple when spawning a function
 /// without arguments (UBSan reports it).
 class lease_holder : public caf::event_based_actor {
@@ -27,7 +29,7 @@ public:
   using caf::event_based_actor::event_based_actor;
 
   caf::behavior make_behavior() override {
-    return {[](caf::ok_atom) {}};
+    return {[](caf::ok_atom) {}, [](uint32_t) {}, [](const caf::error&) {}};
   }
 };
 
@@ -54,10 +56,16 @@ blocking_client::~blocking_client() {
 
 template <class T, class Handle, class... Ts>
 T blocking_client::call(const Handle& dest, Ts&&... xs) {
+  return call_within<T>(timeout_, dest, std::forward<Ts>(xs)...);
+}
+
+template <class T, class Handle, class... Ts>
+T blocking_client::call_within(caf::timespan timeout, const Handle& dest,
+                               Ts&&... xs) {
   caf::scoped_actor self{sys_};
   std::optional<T> out;
   caf::error err;
-  self->request(dest, timeout_, std::forward<Ts>(xs)...)
+  self->request(dest, timeout, std::forward<Ts>(xs)...)
       .receive([&](T& x) { out = std::move(x); },
                [&](caf::error& x) { err = std::move(x); });
   if (err)
@@ -72,16 +80,16 @@ scoped_lease blocking_client::load_model(const std::string& path,
 }
 
 scoped_lease blocking_client::acquire(const model_spec& spec) {
-  auto granted = call<lease>(supervisor_, acquire_atom_v, spec, holder_);
-  return scoped_lease{supervisor_, std::move(granted)};
+  auto granted = call_within<lease>(timeout_ + reply_margin, supervisor_,
+                                    acquire_atom_v, spec, holder_, timeout_);
+  return scoped_lease{supervisor_, std::move(granted), holder_};
 }
 
 uint32_t blocking_client::release_model(scoped_lease& held) {
   auto& granted = held.get();
-  auto owner = granted.owner
-                   ? caf::actor_cast<supervisor_actor>(granted.owner)
-                   : supervisor_;
-  auto refs = call<uint32_t>(owner, release_atom_v, granted.id);
+  auto owner = granted.owner ? caf::actor_cast<supervisor_actor>(granted.owner)
+                             : supervisor_;
+  auto refs = call<uint32_t>(owner, release_atom_v, granted.id, granted.token);
   held.dismiss();
   return refs;
 }

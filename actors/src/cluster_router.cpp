@@ -58,25 +58,25 @@ void cluster_router_state::connect(const std::string& peer) {
   };
   self->request(mm, cluster.request_timeout, caf::connect_atom::value, host,
                 port)
-    .then(
-      [this, peer, retry](const caf::node_id&, caf::strong_actor_ptr& ptr,
-                          const std::set<std::string>&) {
-        if (!ptr) {
-          retry();
-          return;
-        }
-        auto router = caf::actor_cast<cluster_router_actor>(ptr);
-        self->request(router, cluster.request_timeout, local_atom_v)
-          .then(
-            [this, peer, router](const caf::actor& peer_local) {
-              self->monitor(router);
-              peers[peer] = {router,
-                             caf::actor_cast<supervisor_actor>(peer_local)};
-              log()->info("joined peer {}", peer);
-            },
-            [retry](const caf::error&) { retry(); });
-      },
-      [retry](const caf::error&) { retry(); });
+      .then(
+          [this, peer, retry](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                              const std::set<std::string>&) {
+            if (!ptr) {
+              retry();
+              return;
+            }
+            auto router = caf::actor_cast<cluster_router_actor>(ptr);
+            self->request(router, cluster.request_timeout, local_atom_v)
+                .then(
+                    [this, peer, router](const caf::actor& peer_local) {
+                      self->monitor(router);
+                      peers[peer] = {router, caf::actor_cast<supervisor_actor>(
+                                                 peer_local)};
+                      log()->info("joined peer {}", peer);
+                    },
+                    [retry](const caf::error&) { retry(); });
+          },
+          [retry](const caf::error&) { retry(); });
 }
 
 void cluster_router_state::on_peer_down(const caf::down_msg& msg) {
@@ -128,8 +128,8 @@ void cluster_router_state::locate(const std::string& id,
   }
   self->request(peers[coordinator].router, cluster.request_timeout,
                 place_atom_v, id)
-    .then([then](const std::string& node) { then(node, std::nullopt); },
-          [then](const caf::error& err) { then({}, to_failure(err)); });
+      .then([then](const std::string& node) { then(node, std::nullopt); },
+            [then](const caf::error& err) { then({}, to_failure(err)); });
 }
 
 caf::typed_response_promise<std::string>
@@ -185,36 +185,36 @@ void cluster_router_state::decide(const std::string& id) {
                 : !s->loading_on.empty() ? s->loading_on
                                          : most_free_node(s->free).value_or("");
     if (node.empty())
-      settle(id, {}, failure{errc::manager_unavailable,
-                             "no node of the cluster answered about '" + id
-                               + "'"});
+      settle(id, {},
+             failure{errc::manager_unavailable,
+                     "no node of the cluster answered about '" + id + "'"});
     else
       settle(id, node, std::nullopt);
   };
   for (auto& node : nodes) {
     auto sup = *supervisor_of(node);
     self->request(sup, cluster.request_timeout, info_atom_v, id)
-      .then(
-        [s, node, done](const model_info& info) {
-          if (info.state == "ready")
-            s->ready_on = node;
-          else if (is_resident(info.state))
-            s->loading_on = node;
-          done();
-        },
-        [done](const caf::error&) { done(); });
+        .then(
+            [s, node, done](const model_info& info) {
+              if (info.state == "ready")
+                s->ready_on = node;
+              else if (is_resident(info.state))
+                s->loading_on = node;
+              done();
+            },
+            [done](const caf::error&) { done(); });
     self->request(sup, cluster.request_timeout, devices_atom_v)
-      .then(
-        [s, node, device, done](const std::vector<device_budget>& budgets) {
-          // A device a node has not used yet is wholly free there.
-          uint64_t free = UINT64_MAX;
-          for (auto& b : budgets)
-            if (b.device == device)
-              free = b.free_bytes();
-          s->free[node] = free;
-          done();
-        },
-        [done](const caf::error&) { done(); });
+        .then(
+            [s, node, device, done](const std::vector<device_budget>& budgets) {
+              // A device a node has not used yet is wholly free there.
+              uint64_t free = UINT64_MAX;
+              for (auto& b : budgets)
+                if (b.device == device)
+                  free = b.free_bytes();
+              s->free[node] = free;
+              done();
+            },
+            [done](const caf::error&) { done(); });
   }
 }
 
@@ -238,11 +238,11 @@ void cluster_router_state::report(const std::string& id, uint8_t code,
   uint32_t previous = p.failed ? p.failed->consecutive : 0;
   p.failed = record_failure(cfg.retry, cause, now(), previous);
   p.node.clear();
-  log()->warn("'{}' failed to load ({}): refused cluster-wide for {} s", id,
-              to_string(cause),
-              std::chrono::duration_cast<std::chrono::seconds>(
-                p.failed->retry_after)
-                .count());
+  log()->warn(
+      "'{}' failed to load ({}): refused cluster-wide for {} s", id,
+      to_string(cause),
+      std::chrono::duration_cast<std::chrono::seconds>(p.failed->retry_after)
+          .count());
 }
 
 void cluster_router_state::report_failure(const std::string& id,
@@ -254,8 +254,7 @@ void cluster_router_state::report_failure(const std::string& id,
   if (coordinator == cluster.name)
     report(id, code, err.message);
   else
-    self->send(peers[coordinator].router, report_atom_v, id, code,
-               err.message);
+    self->send(peers[coordinator].router, report_atom_v, id, code, err.message);
 }
 
 template <class T, class Send>
@@ -271,8 +270,8 @@ cluster_router_state::route(const std::string& id, Send send) {
     auto sup = supervisor_of(node);
     if (!sup) {
       rp.deliver(make_error(errc::manager_unavailable,
-                            "node " + node + " that holds '" + id
-                              + "' is unreachable"));
+                            "node " + node + " that holds '" + id +
+                                "' is unreachable"));
       return;
     }
     send(*sup).then([rp](T& x) mutable { rp.deliver(std::move(x)); },
@@ -292,72 +291,77 @@ cluster_router_actor::behavior_type
 cluster_router_impl(router_pointer self, supervisor_actor local,
                     manager_config cfg, cluster_config cluster) {
   self->set_down_handler(
-    [self](caf::down_msg& msg) { self->state.on_peer_down(msg); });
+      [self](caf::down_msg& msg) { self->state.on_peer_down(msg); });
   self->state.init(self, local, std::move(cfg), std::move(cluster));
   auto timeout = self->state.cluster.request_timeout;
   return {
-    [=](acquire_atom, const model_spec& spec, const caf::actor& holder)
-      -> caf::typed_response_promise<lease> {
-      if (spec.id.empty()) {
-        // Paths stay local (and the supervisor refuses them from remote
-        // callers); the original sender travels along.
-        auto rp = self->make_response_promise<lease>();
-        rp.delegate(local, acquire_atom_v, spec, holder);
-        return rp;
-      }
-      auto who = holder ? holder
-                        : caf::actor_cast<caf::actor>(self->current_sender());
-      return self->state.template route<lease>(
-        spec.id, [=](const supervisor_actor& sup) {
-          return self->request(sup, timeout, acquire_atom_v, spec, who);
-        });
-    },
-    [=](preload_atom, const model_spec& spec)
-      -> caf::typed_response_promise<model_info> {
-      if (spec.id.empty()) {
-        auto rp = self->make_response_promise<model_info>();
-        rp.delegate(local, preload_atom_v, spec);
-        return rp;
-      }
-      return self->state.template route<model_info>(
-        spec.id, [=](const supervisor_actor& sup) {
-          return self->request(sup, timeout, preload_atom_v, spec);
-        });
-    },
-    [=](release_atom x, uint64_t id) { return self->delegate(local, x, id); },
-    [=](unload_atom x, const std::string& name, bool force) {
-      return self->delegate(local, x, name, force);
-    },
-    [=](unload_all_atom x, bool force) {
-      return self->delegate(local, x, force);
-    },
-    [=](cleanup_atom x) { return self->delegate(local, x); },
-    [=](is_loaded_atom x, const std::string& name) {
-      return self->delegate(local, x, name);
-    },
-    [=](list_atom x) { return self->delegate(local, x); },
-    [=](info_atom x, const std::string& name) {
-      return self->delegate(local, x, name);
-    },
-    [=](reset_atom x, const std::string& name) {
-      return self->delegate(local, x, name);
-    },
-    [=](devices_atom x) { return self->delegate(local, x); },
-    [=](drain_atom x) { return self->delegate(local, x); },
-    [=](idle_atom, const std::string&, uint64_t) {
-      // Timers belong to the local supervisor; nothing sends them here.
-    },
-    [=](deadline_atom, const std::string&, uint64_t) {
-      // As above.
-    },
-    [=](place_atom, const std::string& id) {
-      return self->state.place(id);
-    },
-    [=](peers_atom) { return self->state.live_peers(); },
-    [=](local_atom) { return caf::actor_cast<caf::actor>(local); },
-    [=](report_atom, const std::string& id, uint8_t code,
-        const std::string& text) { self->state.report(id, code, text); },
-    [=](retry_atom, const std::string& peer) { self->state.connect(peer); },
+      [=](acquire_atom, const model_spec& spec, const caf::actor& holder,
+          caf::timespan wait) -> caf::typed_response_promise<lease> {
+        if (spec.id.empty()) {
+          // Paths stay local (and the supervisor refuses them from remote
+          // callers); the original sender travels along.
+          auto rp = self->make_response_promise<lease>();
+          rp.delegate(local, acquire_atom_v, spec, holder, wait);
+          return rp;
+        }
+        auto who = holder ? holder
+                          : caf::actor_cast<caf::actor>(self->current_sender());
+        // The node that grants learns the caller's deadline; locating the
+        // model spends part of it.
+        auto deadline = self->clock().now() + wait;
+        return self->state.template route<lease>(
+            spec.id, [=](const supervisor_actor& sup) {
+              auto left = deadline - self->clock().now();
+              return self->request(sup, left + reply_margin, acquire_atom_v,
+                                   spec, who, left);
+            });
+      },
+      [=](preload_atom,
+          const model_spec& spec) -> caf::typed_response_promise<model_info> {
+        if (spec.id.empty()) {
+          auto rp = self->make_response_promise<model_info>();
+          rp.delegate(local, preload_atom_v, spec);
+          return rp;
+        }
+        return self->state.template route<model_info>(
+            spec.id, [=](const supervisor_actor& sup) {
+              return self->request(sup, timeout, preload_atom_v, spec);
+            });
+      },
+      [=](release_atom x, uint64_t id, const lease_token& token) {
+        return self->delegate(local, x, id, token);
+      },
+      [=](unload_atom x, const std::string& name, bool force) {
+        return self->delegate(local, x, name, force);
+      },
+      [=](unload_all_atom x, bool force) {
+        return self->delegate(local, x, force);
+      },
+      [=](cleanup_atom x) { return self->delegate(local, x); },
+      [=](is_loaded_atom x, const std::string& name) {
+        return self->delegate(local, x, name);
+      },
+      [=](list_atom x) { return self->delegate(local, x); },
+      [=](info_atom x, const std::string& name) {
+        return self->delegate(local, x, name);
+      },
+      [=](reset_atom x, const std::string& name) {
+        return self->delegate(local, x, name);
+      },
+      [=](devices_atom x) { return self->delegate(local, x); },
+      [=](drain_atom x) { return self->delegate(local, x); },
+      [=](idle_atom, const std::string&, uint64_t) {
+        // Timers belong to the local supervisor; nothing sends them here.
+      },
+      [=](deadline_atom, const std::string&, uint64_t) {
+        // As above.
+      },
+      [=](place_atom, const std::string& id) { return self->state.place(id); },
+      [=](peers_atom) { return self->state.live_peers(); },
+      [=](local_atom) { return caf::actor_cast<caf::actor>(local); },
+      [=](report_atom, const std::string& id, uint8_t code,
+          const std::string& text) { self->state.report(id, code, text); },
+      [=](retry_atom, const std::string& peer) { self->state.connect(peer); },
   };
 }
 

@@ -7,13 +7,16 @@
 
 namespace cmm {
 
-scoped_lease::scoped_lease(supervisor_actor supervisor, lease granted)
-    : supervisor_(std::move(supervisor)), granted_(std::move(granted)) {
+scoped_lease::scoped_lease(supervisor_actor supervisor, lease granted,
+                           caf::actor holder)
+    : supervisor_(std::move(supervisor)), granted_(std::move(granted)),
+      holder_(std::move(holder)) {
   // nop
 }
 
 scoped_lease::scoped_lease(scoped_lease&& other) noexcept
-    : supervisor_(std::move(other.supervisor_)), granted_(other.dismiss()) {
+    : supervisor_(std::move(other.supervisor_)), granted_(other.dismiss()),
+      holder_(std::move(other.holder_)) {
   // nop
 }
 
@@ -22,6 +25,7 @@ scoped_lease& scoped_lease::operator=(scoped_lease&& other) noexcept {
     reset();
     supervisor_ = std::move(other.supervisor_);
     granted_ = other.dismiss();
+    holder_ = std::move(other.holder_);
   }
   return *this;
 }
@@ -36,8 +40,9 @@ void scoped_lease::reset() {
     auto owner = granted_.owner
                      ? caf::actor_cast<supervisor_actor>(granted_.owner)
                      : supervisor_;
-    if (owner)
-      caf::anon_send(owner, release_atom_v, granted_.id);
+    // The supervisor takes a release only from the holder's node.
+    if (owner && holder_)
+      caf::send_as(holder_, owner, release_atom_v, granted_.id, granted_.token);
   }
   dismiss();
 }

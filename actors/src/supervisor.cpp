@@ -22,43 +22,46 @@ supervisor_actor::behavior_type supervisor_impl(supervisor_pointer self,
                                                 manager_config cfg,
                                                 backend_ptr model_backend) {
   self->set_down_handler(
-    [self](caf::down_msg& msg) { self->state.on_holder_down(msg); });
+      [self](caf::down_msg& msg) { self->state.on_holder_down(msg); });
   self->set_exit_handler(
-    [self](caf::exit_msg& msg) { self->state.on_exit(msg); });
+      [self](caf::exit_msg& msg) { self->state.on_exit(msg); });
   self->state.init(self, std::move(cfg), std::move(model_backend));
   return {
-    [self](acquire_atom, const model_spec& spec, const caf::actor& holder) {
-      return self->state.acquire(spec, holder);
-    },
-    [self](release_atom, uint64_t id) { return self->state.release(id); },
-    [self](unload_atom, const std::string& name, bool force) {
-      return self->state.unload(name, force);
-    },
-    [self](unload_all_atom, bool force) {
-      return self->state.unload_all(force);
-    },
-    [self](cleanup_atom) { return self->state.cleanup(); },
-    [self](is_loaded_atom, const std::string& name) {
-      return self->state.is_loaded(name);
-    },
-    [self](list_atom) { return self->state.list(); },
-    [self](info_atom, const std::string& name) {
-      return self->state.info(name);
-    },
-    [self](reset_atom, const std::string& name) {
-      return self->state.reset(name);
-    },
-    [self](preload_atom, const model_spec& spec) {
-      return self->state.preload(spec);
-    },
-    [self](devices_atom) { return self->state.devices(); },
-    [self](drain_atom) { return self->state.drain(); },
-    [self](idle_atom, const std::string& name, uint64_t instance) {
-      self->state.on_idle_timer(name, instance);
-    },
-    [self](deadline_atom, const std::string& name, uint64_t waiter) {
-      self->state.on_deadline(name, waiter);
-    },
+      [self](acquire_atom, const model_spec& spec, const caf::actor& holder,
+             caf::timespan timeout) {
+        return self->state.acquire(spec, holder, timeout);
+      },
+      [self](release_atom, uint64_t id, const lease_token& token) {
+        return self->state.release(id, token);
+      },
+      [self](unload_atom, const std::string& name, bool force) {
+        return self->state.unload(name, force);
+      },
+      [self](unload_all_atom, bool force) {
+        return self->state.unload_all(force);
+      },
+      [self](cleanup_atom) { return self->state.cleanup(); },
+      [self](is_loaded_atom, const std::string& name) {
+        return self->state.is_loaded(name);
+      },
+      [self](list_atom) { return self->state.list(); },
+      [self](info_atom, const std::string& name) {
+        return self->state.info(name);
+      },
+      [self](reset_atom, const std::string& name) {
+        return self->state.reset(name);
+      },
+      [self](preload_atom, const model_spec& spec) {
+        return self->state.preload(spec);
+      },
+      [self](devices_atom) { return self->state.devices(); },
+      [self](drain_atom) { return self->state.drain(); },
+      [self](idle_atom, const std::string& name, uint64_t instance) {
+        self->state.on_idle_timer(name, instance);
+      },
+      [self](deadline_atom, const std::string& name, uint64_t waiter) {
+        self->state.on_deadline(name, waiter);
+      },
   };
 }
 

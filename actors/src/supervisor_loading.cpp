@@ -6,6 +6,7 @@
 #include "cmm/error.hpp"
 #include "cmm/model_actor.hpp"
 #include "cmm/placement.hpp"
+#include "cmm/waiter_expiry.hpp"
 #include "supervisor_log.hpp"
 #include "supervisor_state.hpp"
 
@@ -139,14 +140,17 @@ void supervisor_state::wait_for_room(entry_slot& slot, const failure& why) {
 }
 
 void supervisor_state::arm_deadline(const std::string& name,
-                                    const waiting_request& req) {
+                                    waiting_request& req) {
+  if (req.room_deadline)
+    return;
+  req.room_deadline = now() + req.patience;
   self->delayed_send(self, req.patience, deadline_atom_v, name, req.id);
 }
 
 void supervisor_state::on_deadline(const std::string& name,
                                    uint64_t waiter_id) {
   auto i = slots.find(name);
-  if (i == slots.end() || i->second.entry.state != entry_state::waiting)
+  if (i == slots.end())
     return;
   auto& slot = i->second;
   auto& entry = slot.entry;
@@ -154,13 +158,25 @@ void supervisor_state::on_deadline(const std::string& name,
                         [&](auto& w) { return w.id == waiter_id; });
   if (j == slot.waiting.end())
     return;
-  load_request req{entry.spec.path, entry.spec.target, entry.spec.precision};
-  auto err = no_room(name, model_backend->estimate_bytes(req),
-                     budget_for(entry.spec.target));
-  supervisor_log()->warn("{}: gave up waiting", err.message);
-  answer_error(*j, err);
+  auto waiting_for_room = entry.state == entry_state::waiting;
+  switch (expire_waiter(now(), j->deadline,
+                        waiting_for_room ? j->room_deadline : std::nullopt)) {
+  case waiter_expiry::none:
+    return;
+  case waiter_expiry::caller_deadline:
+    answer_error(*j, past_deadline(name));
+    break;
+  case waiter_expiry::no_room: {
+    load_request req{entry.spec.path, entry.spec.target, entry.spec.precision};
+    auto err = no_room(name, model_backend->estimate_bytes(req),
+                       budget_for(entry.spec.target));
+    supervisor_log()->warn("{}: gave up waiting", err.message);
+    answer_error(*j, err);
+    break;
+  }
+  }
   slot.waiting.erase(j);
-  if (slot.waiting.empty() && !entry.spec.pinned) {
+  if (slot.waiting.empty() && waiting_for_room && !entry.spec.pinned) {
     report_defect(entry.transition_to(entry_state::absent));
     auto i = room_queue.find(to_string(entry.spec.target));
     if (i != room_queue.end()) {

@@ -1,5 +1,7 @@
 #include "supervisor_state.hpp"
 
+#include <algorithm>
+
 #include <caf/actor_cast.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/stateful_actor.hpp>
@@ -8,11 +10,19 @@
 
 #include "cmm/error.hpp"
 #include "cmm/log.hpp"
+#include "cmm/waiter_expiry.hpp"
 #include "supervisor_log.hpp"
 
 namespace cmm {
 
 namespace {
+
+/// Whether `caller` acts for `holder`: it is an actor of the holder's node
+/// (the holder itself included). An anonymous caller acts for nobody.
+bool acts_for(const caf::strong_actor_ptr& caller,
+              const caf::actor_addr& holder) {
+  return caller && holder && caller->node() == holder.node();
+}
 
 failure not_known(const std::string& name) {
   return {errc::unknown_model, "no model '" + name +
@@ -84,6 +94,20 @@ supervisor_state::check_caller(const model_spec& spec,
   return std::nullopt;
 }
 
+std::optional<failure>
+supervisor_state::check_holder(const caf::actor_addr& holder,
+                               const caf::strong_actor_ptr& sender) const {
+  if (!sender)
+    return failure{errc::not_permitted,
+                   "an acquire needs a sender to answer and to hold the lease"};
+  if (sender->node() != self->node() && holder.node() == self->node())
+    return failure{errc::not_permitted,
+                   "a remote caller may not name an actor of this node as the "
+                   "holder of its lease: name itself or an actor of its own "
+                   "node"};
+  return std::nullopt;
+}
+
 caf::typed_response_promise<uint32_t> supervisor_state::drain() {
   draining = true;
   drain_waiters.push_back(self->make_response_promise<uint32_t>());
@@ -125,7 +149,8 @@ supervisor_state::slot_for(const resolved_spec& spec) {
 }
 
 caf::typed_response_promise<lease>
-supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
+supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
+                          caf::timespan timeout) {
   // Making the promise takes the sender out of the current message: read
   // who is asking first.
   auto sender = self->current_sender();
@@ -134,10 +159,14 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
   auto rp = req.acquire;
   req.holder =
       holder ? holder.address() : caf::actor_cast<caf::actor_addr>(sender);
+  req.deadline = now() + std::max(timeout, caf::timespan{0});
   req.patience = spec.wait_ms > 0
                      ? duration{std::chrono::milliseconds{spec.wait_ms}}
                      : cfg.admission_timeout;
-  if (auto err = check_caller(spec, sender)) {
+  auto err = check_caller(spec, sender);
+  if (!err)
+    err = check_holder(req.holder, sender);
+  if (err) {
     rp.deliver(make_error(*err));
     return rp;
   }
@@ -194,6 +223,9 @@ supervisor_state::preload(const model_spec& spec) {
 void supervisor_state::enqueue(entry_slot& slot, waiting_request req) {
   auto& entry = slot.entry;
   req.id = next_waiter_id++;
+  if (entry.state != entry_state::ready && req.deadline != time_point::max())
+    self->delayed_send(self, req.deadline - now(), deadline_atom_v,
+                       entry.spec.name, req.id);
   switch (entry.state) {
   case entry_state::ready:
     if (entry.location != entry.spec.target && !entry.moving)
@@ -226,6 +258,8 @@ void supervisor_state::enqueue(entry_slot& slot, waiting_request req) {
 void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
   if (req.is_preload)
     req.preload.deliver(describe(slot.entry, now()));
+  else if (!may_grant(now(), req.deadline))
+    answer_error(req, past_deadline(slot.entry.spec.name));
   else
     req.acquire.deliver(grant(slot, req.holder));
 }
@@ -235,6 +269,11 @@ void supervisor_state::answer_error(waiting_request& req, const failure& err) {
     req.preload.deliver(make_error(err));
   else
     req.acquire.deliver(make_error(err));
+}
+
+failure supervisor_state::past_deadline(const std::string& name) {
+  return {errc::timeout, "the caller's deadline passed before model '" + name +
+                             "' was ready: nothing was granted"};
 }
 
 lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
@@ -250,9 +289,12 @@ lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
                caf::actor_cast<caf::actor>(self), token};
 }
 
-caf::result<uint32_t> supervisor_state::release(uint64_t id) {
-  // The release message carries the lease id alone, not its token.
-  auto rec = leases.release_unchecked(id);
+caf::result<uint32_t> supervisor_state::release(uint64_t id,
+                                                const lease_token& token) {
+  auto sender = self->current_sender();
+  auto rec = leases.release_if(id, token, [&](const caf::actor_addr& holder) {
+    return acts_for(sender, holder);
+  });
   if (!rec)
     return make_error(rec.error());
   return settle_returned(*rec);

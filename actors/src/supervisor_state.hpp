@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,8 +35,12 @@ struct waiting_request {
   caf::typed_response_promise<model_info> preload;
   bool is_preload = false;
   caf::actor_addr holder;
+  /// When its caller stops waiting for the answer; preloads wait forever.
+  time_point deadline = time_point::max();
   /// How long it may wait for room on a full device.
   duration patience{0};
+  /// When that patience runs out, set once its entry waits for room.
+  std::optional<time_point> room_deadline;
 };
 
 /// One entry plus what only the actor layer knows about it.
@@ -81,11 +86,12 @@ struct supervisor_state {
   // -- requests (supervisor_state.cpp) ----------------------------------------
 
   caf::typed_response_promise<lease> acquire(const model_spec& spec,
-                                             const caf::actor& holder);
+                                             const caf::actor& holder,
+                                             caf::timespan timeout);
 
   caf::typed_response_promise<model_info> preload(const model_spec& spec);
 
-  caf::result<uint32_t> release(uint64_t id);
+  caf::result<uint32_t> release(uint64_t id, const lease_token& token);
 
   bool is_loaded(const std::string& name) const;
 
@@ -126,6 +132,12 @@ private:
   check_caller(const model_spec& spec,
                const caf::strong_actor_ptr& sender) const;
 
+  /// Refuses a holder the sender may not name: a remote sender naming an
+  /// actor of this node, or an anonymous sender.
+  std::optional<failure>
+  check_holder(const caf::actor_addr& holder,
+               const caf::strong_actor_ptr& sender) const;
+
   /// Answers `drain` requests once no lease is outstanding.
   void settle_drain();
 
@@ -133,7 +145,9 @@ private:
   /// when the name is taken by a different placement.
   caf::expected<entry_slot*> slot_for(const resolved_spec& spec);
 
-  /// Queues `req` on the slot and makes sure a load is under way.
+  /// Answers `req` at once if the entry is ready; otherwise queues it on
+  /// the slot, arms its caller's deadline and makes sure a load is under
+  /// way.
   void enqueue(entry_slot& slot, waiting_request req);
 
   lease grant(entry_slot& slot, const caf::actor_addr& holder);
@@ -141,6 +155,9 @@ private:
   void answer_ready(entry_slot& slot, waiting_request& req);
 
   void answer_error(waiting_request& req, const failure& err);
+
+  /// The answer to an acquire whose caller's deadline has passed.
+  static failure past_deadline(const std::string& name);
 
   /// Settles what a returned lease leaves behind: its holder's monitor, its
   /// entry's refs and idle timer, or a retired model actor. Answers the
@@ -177,7 +194,8 @@ private:
 
   void wait_for_room(entry_slot& slot, const failure& why);
 
-  void arm_deadline(const std::string& name, const waiting_request& req);
+  /// Arms the end of `req`'s patience for room, once.
+  void arm_deadline(const std::string& name, waiting_request& req);
 
   /// Re-runs admission for the entries waiting on `device`.
   void room_freed(const std::string& device);

@@ -21,8 +21,7 @@ namespace cmm {
 /// Ownership: a holder releases its own lease by presenting the lease's
 /// token (`release`); a wrong token or another caller is `not_permitted`, an
 /// id the table does not hold is `unknown_lease`, so a lease is never
-/// returned twice. `release_unchecked` skips the check, for a caller that
-/// names a lease by its id alone. The table's owner takes leases back
+/// returned twice. The table's owner takes leases back
 /// without their holders: every lease of a holder that is gone
 /// (`revoke_holder`), or every lease of a model unloaded by force
 /// (`revoke_model`): those stay, marked revoked, until their holders return
@@ -60,23 +59,29 @@ public:
   /// record of the returned lease.
   [[nodiscard]] result<record> release(uint64_t id, const lease_token& token,
                                        const Holder& caller) {
+    return release_if(id, token,
+                      [&](const Holder& holder) { return holder == caller; });
+  }
+
+  /// Returns lease `id` for a caller that presents `token` and for which
+  /// `acts_for(holder)` holds: a wider notion of "the holder", such as any
+  /// actor of the holder's process. Answers the record of the returned
+  /// lease.
+  template <class ActsFor>
+  [[nodiscard]] result<record> release_if(uint64_t id, const lease_token& token,
+                                          ActsFor acts_for) {
     auto i = leases_.find(id);
     if (i == leases_.end())
       return unknown(id);
     auto& rec = i->second;
-    if (rec.token != token || (rec.holder != Holder{} && rec.holder != caller))
+    if (rec.token != token)
       return failure{errc::not_permitted,
                      "lease " + std::to_string(id) +
-                         " belongs to another holder or the token is wrong"};
-    return take(i);
-  }
-
-  /// Returns lease `id` for whoever names it, with neither token nor holder:
-  /// what a release message that carries only the id can do.
-  [[nodiscard]] result<record> release_unchecked(uint64_t id) {
-    auto i = leases_.find(id);
-    if (i == leases_.end())
-      return unknown(id);
+                         " was not released: the token is wrong"};
+    if (rec.holder != Holder{} && !acts_for(rec.holder))
+      return failure{errc::not_permitted,
+                     "lease " + std::to_string(id) +
+                         " was not released: it belongs to another holder"};
     return take(i);
   }
 

@@ -6,20 +6,7 @@
 
 using namespace cmm;
 using cmm::test::deterministic_fixture;
-
-namespace {
-
-/// An actor that only exists: a lease holder.
-class idle_actor : public caf::event_based_actor {
-public:
-  using caf::event_based_actor::event_based_actor;
-
-  caf::behavior make_behavior() override {
-    return {[](caf::ok_atom) {}};
-  }
-};
-
-} // namespace
+using cmm::test::idle_actor;
 
 TEST_CASE_METHOD(deterministic_fixture, "a model loads lazily on first acquire",
                  "[acquire]") {
@@ -60,7 +47,8 @@ TEST_CASE_METHOD(deterministic_fixture,
                  "acquires that arrive during a load share that load",
                  "[acquire]") {
   auto request = [&] {
-    return post(sup, acquire_atom_v, model_spec::by_id("beta"), caf::actor{});
+    return post(sup, acquire_atom_v, model_spec::by_id("beta"), caf::actor{},
+                acquire_timeout);
   };
   std::vector<decltype(request())> pending;
   for (int i = 0; i < 5; ++i)
@@ -81,7 +69,7 @@ TEST_CASE_METHOD(deterministic_fixture,
                  "releasing to zero keeps the model loaded", "[release]") {
   auto granted = acquire("alpha");
   REQUIRE(granted);
-  auto left = release(granted.value->id);
+  auto left = release(*granted.value);
   REQUIRE(left);
   CHECK(*left.value == 0);
   CHECK(is_loaded("alpha"));
@@ -96,14 +84,14 @@ TEST_CASE_METHOD(deterministic_fixture,
   auto b = acquire("alpha");
   REQUIRE(a);
   REQUIRE(b);
-  CHECK(*release(a.value->id).value == 1);
-  auto twice = release(a.value->id);
+  CHECK(*release(*a.value).value == 1);
+  auto twice = release(*a.value);
   CHECK_FALSE(twice);
   CHECK(twice.error.code == errc::unknown_lease);
   CHECK(info("alpha").refs == 1);
-  auto unknown = release(999999);
+  auto unknown = release(999999, draw_lease_token());
   CHECK(unknown.error.code == errc::unknown_lease);
-  CHECK(*release(b.value->id).value == 0);
+  CHECK(*release(*b.value).value == 0);
   CHECK(info("alpha").refs == 0);
 }
 
@@ -130,8 +118,8 @@ TEST_CASE_METHOD(deterministic_fixture,
   CHECK(info("alpha").bytes == 1000);
   CHECK(info("beta").bytes == 2000);
   CHECK(backend->resident_bytes() == 3000);
-  release(a.value->id);
-  release(b.value->id);
+  release(*a.value);
+  release(*b.value);
   CHECK(*ask<uint32_t>(sup, unload_all_atom_v, false).value == 2);
   CHECK(info("alpha").bytes == 0);
   CHECK(info("beta").bytes == 0);

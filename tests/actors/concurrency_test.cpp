@@ -41,14 +41,15 @@ struct race_fixture : test::threaded_fixture {
 /// told to.
 caf::behavior racing_client(caf::event_based_actor* self, supervisor_actor sup,
                             caf::actor observer, std::string id) {
-  self->request(sup, std::chrono::seconds{30}, acquire_atom_v,
-                model_spec::by_id(id), caf::actor{})
+  self->request(sup, std::chrono::seconds{31}, acquire_atom_v,
+                model_spec::by_id(id), caf::actor{},
+                caf::timespan{std::chrono::seconds{30}})
       .then(
           [=](const lease& granted) {
             self->send(observer, granted);
             self->become([=](release_atom) {
               self->request(sup, std::chrono::seconds{30}, release_atom_v,
-                            granted.id)
+                            granted.id, granted.token)
                   .then(
                       [=](uint32_t) { self->send(observer, caf::ok_atom_v); });
             });

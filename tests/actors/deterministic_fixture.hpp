@@ -28,6 +28,16 @@ template <class T> struct reply {
   explicit operator bool() const { return value.has_value(); }
 };
 
+/// An actor that only exists: a lease holder.
+class idle_actor : public caf::event_based_actor {
+public:
+  using caf::event_based_actor::event_based_actor;
+
+  caf::behavior make_behavior() override {
+    return {[](caf::ok_atom) {}};
+  }
+};
+
 /// A supervisor over the simulated backend under CAF's deterministic
 /// scheduler: the test decides when messages are delivered and when time
 /// advances. Model actors are not detached, so they run on the same
@@ -35,6 +45,8 @@ template <class T> struct reply {
 class deterministic_fixture {
 public:
   static constexpr auto idle_timeout = std::chrono::seconds{10};
+  /// How long the fixture's acquires say their caller waits.
+  static constexpr caf::timespan acquire_timeout = std::chrono::hours{1};
 
   static caf::actor_system_config& prepare(caf::actor_system_config& cfg) {
     register_types(cfg);
@@ -100,15 +112,19 @@ public:
 
   reply<lease> acquire(const model_spec& spec,
                        const caf::actor& holder = caf::actor{}) {
-    return ask<lease>(sup, acquire_atom_v, spec, holder);
+    return ask<lease>(sup, acquire_atom_v, spec, holder, acquire_timeout);
   }
 
   reply<lease> acquire(const std::string& id) {
     return acquire(model_spec::by_id(id));
   }
 
-  reply<uint32_t> release(uint64_t id) {
-    return ask<uint32_t>(sup, release_atom_v, id);
+  reply<uint32_t> release(uint64_t id, const lease_token& token) {
+    return ask<uint32_t>(sup, release_atom_v, id, token);
+  }
+
+  reply<uint32_t> release(const lease& held) {
+    return release(held.id, held.token);
   }
 
   model_info info(const std::string& name) {

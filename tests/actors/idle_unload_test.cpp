@@ -16,7 +16,7 @@ TEST_CASE_METHOD(deterministic_fixture,
                  "[idle]") {
   auto granted = acquire("alpha");
   REQUIRE(granted);
-  release(granted.value->id);
+  release(*granted.value);
   advance(idle_timeout - tick);
   CHECK(is_loaded("alpha"));
   advance(tick);
@@ -31,7 +31,7 @@ TEST_CASE_METHOD(deterministic_fixture, "a model in use never idles out",
   REQUIRE(granted);
   advance(idle_timeout * 3);
   CHECK(is_loaded("alpha"));
-  release(granted.value->id);
+  release(*granted.value);
   advance(idle_timeout);
   CHECK_FALSE(is_loaded("alpha"));
 }
@@ -40,11 +40,11 @@ TEST_CASE_METHOD(deterministic_fixture, "activity resets the idle timer",
                  "[idle]") {
   auto first = acquire("alpha");
   REQUIRE(first);
-  release(first.value->id);
+  release(*first.value);
   advance(idle_timeout / 2);
   auto second = acquire("alpha");
   REQUIRE(second);
-  release(second.value->id);
+  release(*second.value);
   // The first timer fires here and finds the model used since: it re-arms.
   advance(idle_timeout / 2);
   CHECK(is_loaded("alpha"));
@@ -60,7 +60,7 @@ TEST_CASE_METHOD(deterministic_fixture,
                  "[idle]") {
   auto first = acquire("alpha");
   REQUIRE(first);
-  release(first.value->id);
+  release(*first.value);
   advance(idle_timeout);
   REQUIRE_FALSE(is_loaded("alpha"));
   auto second = acquire("alpha");
@@ -68,7 +68,7 @@ TEST_CASE_METHOD(deterministic_fixture,
   CHECK(info("alpha").load_count == 2);
   CHECK(second.value->model != first.value->model);
   // The old instance's timer is gone; the new one idles out on its own.
-  release(second.value->id);
+  release(*second.value);
   advance(idle_timeout);
   CHECK_FALSE(is_loaded("alpha"));
 }
@@ -83,8 +83,8 @@ TEST_CASE_METHOD(deterministic_fixture,
   REQUIRE(a);
   REQUIRE(b);
   REQUIRE(c);
-  release(a.value->id);
-  release(b.value->id);
+  release(*a.value);
+  release(*b.value);
   auto none = ask<std::vector<std::string>>(sup, cleanup_atom_v);
   REQUIRE(none);
   CHECK(none.value->empty());

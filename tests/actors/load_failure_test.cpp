@@ -61,8 +61,8 @@ TEST_CASE_METHOD(failing_fixture,
                  "every acquire waiting on a failing load gets its error",
                  "[failure]") {
   auto request = [&] {
-    return post(sup, acquire_atom_v, model_spec::by_id("corrupt"),
-                caf::actor{});
+    return post(sup, acquire_atom_v, model_spec::by_id("corrupt"), caf::actor{},
+                acquire_timeout);
   };
   std::vector<decltype(request())> pending;
   for (int i = 0; i < 3; ++i)

@@ -49,7 +49,8 @@ public:
   auto post_waiting_acquire(const std::string& id, uint64_t wait_ms) {
     auto spec = model_spec::by_id(id);
     spec.wait_ms = wait_ms;
-    auto pending = post(sup, acquire_atom_v, spec, caf::actor{});
+    auto pending =
+        post(sup, acquire_atom_v, spec, caf::actor{}, acquire_timeout);
     run();
     return pending;
   }
@@ -58,7 +59,7 @@ public:
   void touch(const std::string& id) {
     auto granted = acquire(id);
     REQUIRE(granted);
-    REQUIRE(release(granted.value->id));
+    REQUIRE(release(*granted.value));
   }
 };
 

@@ -10,7 +10,8 @@ using cmm::test::memory_fixture;
 namespace {
 
 const std::vector<std::pair<std::string, uint64_t>> storm_models = {
-  {"s0", 150}, {"s1", 250}, {"s2", 300}, {"s3", 350}, {"s4", 400}, {"s5", 500},
+    {"s0", 150}, {"s1", 250}, {"s2", 300},
+    {"s3", 350}, {"s4", 400}, {"s5", 500},
 };
 
 manager_config storm_config() {
@@ -46,8 +47,8 @@ struct memory_storm_fixture : memory_fixture {
     }
     REQUIRE(b.used == ready_bytes);
     REQUIRE(b.resident == ready);
-    REQUIRE(backend->resident_bytes_on(device{device::kind_t::sim, 0})
-            == b.used);
+    REQUIRE(backend->resident_bytes_on(device{device::kind_t::sim, 0}) ==
+            b.used);
   }
 };
 
@@ -64,37 +65,38 @@ TEST_CASE_METHOD(memory_storm_fixture,
   int refused = 0;
   for (int step = 0; step < 1500; ++step) {
     switch (pick(6)) {
-      case 0:
-      case 1:
-      case 2: {
-        auto spec = model_spec::by_id(storm_models[pick(6)].first);
-        spec.wait_ms = 1;
-        auto pending = post(sup, acquire_atom_v, spec, caf::actor{});
-        run();
-        // Answers the acquire if it is still waiting for room.
-        advance(std::chrono::milliseconds{1});
-        auto answer = collect<lease>(pending);
-        if (answer) {
-          held.push_back(*answer.value);
-          ++granted;
-        } else {
-          REQUIRE(answer.error.code == errc::insufficient_memory);
-          ++refused;
-        }
-        break;
+    case 0:
+    case 1:
+    case 2: {
+      auto spec = model_spec::by_id(storm_models[pick(6)].first);
+      spec.wait_ms = 1;
+      auto pending =
+          post(sup, acquire_atom_v, spec, caf::actor{}, acquire_timeout);
+      run();
+      // Answers the acquire if it is still waiting for room.
+      advance(std::chrono::milliseconds{1});
+      auto answer = collect<lease>(pending);
+      if (answer) {
+        held.push_back(*answer.value);
+        ++granted;
+      } else {
+        REQUIRE(answer.error.code == errc::insufficient_memory);
+        ++refused;
       }
-      case 3:
-      case 4: {
-        if (held.empty())
-          break;
-        auto i = pick(held.size());
-        REQUIRE(release(held[i].id));
-        held.erase(held.begin() + static_cast<ptrdiff_t>(i));
+      break;
+    }
+    case 3:
+    case 4: {
+      if (held.empty())
         break;
-      }
-      case 5:
-        advance(std::chrono::milliseconds{pick(4000)});
-        break;
+      auto i = pick(held.size());
+      REQUIRE(release(held[i]));
+      held.erase(held.begin() + static_cast<ptrdiff_t>(i));
+      break;
+    }
+    case 5:
+      advance(std::chrono::milliseconds{pick(4000)});
+      break;
     }
     check_budget();
   }

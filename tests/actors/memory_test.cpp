@@ -81,7 +81,7 @@ TEST_CASE("pinned models load at start and are never evicted or idled out",
   REQUIRE(c);
   CHECK(f.is_loaded("a"));
   CHECK_FALSE(f.is_loaded("b"));
-  f.release(c.value->id);
+  f.release(*c.value);
   f.advance(memory_fixture::idle_timeout * 3);
   CHECK(f.is_loaded("a"));
   CHECK_FALSE(f.is_loaded("c"));
@@ -97,7 +97,7 @@ TEST_CASE_METHOD(memory_fixture,
   auto pending = post_waiting_acquire("c", 5000);
   CHECK(info("c").state == "waiting");
   advance(std::chrono::seconds{4});
-  release(a.value->id);
+  release(*a.value);
   auto c = collect<lease>(pending);
   REQUIRE(c);
   CHECK(is_loaded("c"));

@@ -84,7 +84,7 @@ TEST_CASE_METHOD(storm_fixture,
       if (held.empty())
         break;
       auto i = pick(held.size());
-      REQUIRE(release(held[i].granted.id));
+      REQUIRE(release(held[i].granted));
       held.erase(held.begin() + static_cast<ptrdiff_t>(i));
       break;
     }
@@ -114,7 +114,7 @@ TEST_CASE_METHOD(storm_fixture,
     check_invariants();
   }
   for (auto& h : held)
-    REQUIRE(release(h.granted.id));
+    REQUIRE(release(h.granted));
   held.clear();
   check_invariants();
   ask<uint32_t>(sup, unload_all_atom_v, true);

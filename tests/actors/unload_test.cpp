@@ -26,8 +26,8 @@ TEST_CASE_METHOD(deterministic_fixture,
   CHECK(after.error.code == errc::model_unloaded);
   CHECK_THAT(after.error.message, Catch::Contains("acquire it again"));
   // Releasing the revoked lease settles it; a second release is an error.
-  CHECK(release(granted.value->id));
-  CHECK(release(granted.value->id).error.code == errc::unknown_lease);
+  CHECK(release(*granted.value));
+  CHECK(release(*granted.value).error.code == errc::unknown_lease);
   CHECK(info("alpha").refs == 0);
 }
 
@@ -46,8 +46,8 @@ TEST_CASE_METHOD(deterministic_fixture, "unload_all counts what it unloaded",
   REQUIRE(a);
   REQUIRE(b);
   REQUIRE(c);
-  release(a.value->id);
-  release(c.value->id);
+  release(*a.value);
+  release(*c.value);
   CHECK(*ask<uint32_t>(sup, unload_all_atom_v, false).value == 2);
   CHECK(is_loaded("beta"));
   CHECK(*ask<uint32_t>(sup, unload_all_atom_v, true).value == 1);
@@ -61,11 +61,11 @@ TEST_CASE_METHOD(deterministic_fixture,
                  "[unload]") {
   auto first = acquire("alpha");
   REQUIRE(first);
-  release(first.value->id);
+  release(*first.value);
   // Both messages queue before either is handled.
   auto unloading = post(sup, unload_atom_v, std::string{"alpha"}, false);
-  auto acquiring =
-      post(sup, acquire_atom_v, model_spec::by_id("alpha"), caf::actor{});
+  auto acquiring = post(sup, acquire_atom_v, model_spec::by_id("alpha"),
+                        caf::actor{}, acquire_timeout);
   run();
   auto unloaded = collect<bool>(unloading);
   auto second = collect<lease>(acquiring);

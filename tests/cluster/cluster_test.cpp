@@ -25,8 +25,7 @@ model_info info_on(caf::actor_system& sys, const supervisor_actor& sup,
 
 } // namespace
 
-TEST_CASE("acquires on any node reach the one holding the model",
-          "[cluster]") {
+TEST_CASE("acquires on any node reach the one holding the model", "[cluster]") {
   cluster_fixture cluster;
   auto& sys = cluster.client.sys();
   std::vector<std::unique_ptr<blocking_client>> clients;
@@ -34,7 +33,7 @@ TEST_CASE("acquires on any node reach the one holding the model",
   std::set<model_actor> instances;
   for (size_t i = 0; i < cluster_fixture::size; ++i) {
     clients.push_back(
-      std::make_unique<blocking_client>(sys, cluster.node(i), 10s));
+        std::make_unique<blocking_client>(sys, cluster.node(i), 10s));
     leases.push_back(clients.back()->acquire(model_spec::by_id("shared")));
     instances.insert(leases.back().model());
   }
@@ -74,10 +73,10 @@ TEST_CASE("concurrent acquires on every node cause one load", "[cluster]") {
     for (auto& target : targets)
       for (int j = 0; j < per_node; ++j)
         burst_self
-          ->request(target, 30s, acquire_atom_v, model_spec::by_id("slow"),
-                    caf::actor{})
-          .then([=](const lease&) { burst_self->send(report, true); },
-                [=](const caf::error&) { burst_self->send(report, false); });
+            ->request(target, 31s, acquire_atom_v, model_spec::by_id("slow"),
+                      caf::actor{}, caf::timespan{30s})
+            .then([=](const lease&) { burst_self->send(report, true); },
+                  [=](const caf::error&) { burst_self->send(report, false); });
     // Stays alive, holding its leases, until the test ends it.
     return {[](caf::ok_atom) {}};
   };

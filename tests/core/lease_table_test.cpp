@@ -78,32 +78,44 @@ TEST_CASE("a lease the table does not hold is unknown", "[lease_table]") {
     auto checked = leases.release(id, token_a, "alice");
     REQUIRE_FALSE(checked);
     CHECK(checked.error().code == errc::unknown_lease);
-    auto unchecked = leases.release_unchecked(id);
-    REQUIRE_FALSE(unchecked);
-    CHECK(unchecked.error().code == errc::unknown_lease);
   }
 }
 
-TEST_CASE("release_unchecked returns a lease by its id alone",
+TEST_CASE("release_if lets whoever acts for the holder return a lease",
           "[lease_table]") {
   table leases;
-  auto id = leases.grant("m", 1, "alice", 7, token_a);
-  auto res = leases.release_unchecked(id);
+  // Holders are "actor@node" here; anyone on the holder's node acts for it.
+  auto same_node = [](std::string caller) {
+    return [caller](const std::string& holder) {
+      return holder.substr(holder.find('@')) == caller.substr(caller.find('@'));
+    };
+  };
+  auto id = leases.grant("m", 1, "alice@n1", 7, token_a);
+  auto foreign = leases.release_if(id, token_a, same_node("bob@n2"));
+  REQUIRE_FALSE(foreign);
+  CHECK(foreign.error().code == errc::not_permitted);
+  CHECK(foreign.error().message.find("another holder") != std::string::npos);
+  auto wrong = leases.release_if(id, token_b, same_node("carol@n1"));
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().code == errc::not_permitted);
+  CHECK(wrong.error().message.find("token is wrong") != std::string::npos);
+  CHECK(leases.holds("alice@n1"));
+  auto res = leases.release_if(id, token_a, same_node("carol@n1"));
   REQUIRE(res);
-  CHECK(res->holder == "alice");
-  CHECK_FALSE(leases.holds("alice"));
-  CHECK_FALSE(leases.release_unchecked(id));
+  CHECK(res->holder == "alice@n1");
+  CHECK_FALSE(leases.holds("alice@n1"));
 }
 
 TEST_CASE("grant hands out distinct ids, never 0", "[lease_table]") {
   table leases;
   std::set<uint64_t> ids;
   for (int i = 0; i < 100; ++i) {
-    auto id = leases.grant("m", 1, "alice", 7, draw_lease_token());
+    auto token = draw_lease_token();
+    auto id = leases.grant("m", 1, "alice", 7, token);
     CHECK(id != 0);
     ids.insert(id);
     if (i % 2 == 0)
-      CHECK(leases.release_unchecked(id));
+      CHECK(leases.release(id, token, "alice"));
   }
   CHECK(ids.size() == 100);
 }
@@ -145,7 +157,7 @@ TEST_CASE("revoke_model marks a model's leases; their holders still return "
   REQUIRE(first);
   CHECK(first->revoked);
   CHECK(leases.count("m", 1) == 1);
-  auto second = leases.release_unchecked(b);
+  auto second = leases.release(b, token_b, "bob");
   REQUIRE(second);
   CHECK(second->revoked);
   CHECK(leases.count("m", 1) == 0);

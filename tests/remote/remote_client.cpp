@@ -1,7 +1,8 @@
 // cmm-remote-client: a client process for the remote tests. Connects to a
-// node, acquires one model by catalog id and prints "holding LEASE"; with
-// --client.hold it then keeps the lease until a line or end of input arrives
-// on stdin (a test kills it meanwhile), and finally releases it.
+// node, acquires one model by catalog id and prints "holding ID of NAME with
+// token HIGH LOW"; with --client.hold it then keeps the lease until a line or
+// end of input arrives on stdin (a test kills it meanwhile), and finally
+// releases it.
 // Exit status: 0 done, 2 bad options, 3 cannot connect, 4 acquire failed.
 
 #include <cstdio>
@@ -47,9 +48,11 @@ int run(client_config& cfg) {
   cmm::blocking_client client{sys, *node, std::chrono::seconds{10}};
   try {
     auto held = client.acquire(cmm::model_spec::by_id(model));
-    std::printf("holding %llu of %s\n",
+    std::printf("holding %llu of %s with token %llu %llu\n",
                 static_cast<unsigned long long>(held.get().id),
-                held.get().name.c_str());
+                held.get().name.c_str(),
+                static_cast<unsigned long long>(held.get().token.high),
+                static_cast<unsigned long long>(held.get().token.low));
     std::fflush(stdout);
     if (caf::get_or(cfg, "client.hold", false)) {
       std::string line;

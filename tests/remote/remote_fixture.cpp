@@ -11,6 +11,7 @@ node_options remote_catalog(const std::string& tiny_path) {
       {"echobf16", "sim://echobf16?bytes=1000,base,cpu,bf16"},
       {"echof16", "sim://echof16?bytes=1000,base,cpu,fp16"},
       {"tiny", tiny_path + ",base,cpu,fp32"},
+      {"slow", "sim://slow?bytes=1000&load_ms=3000,base,cpu,fp32"},
   };
   return out;
 }

@@ -2,8 +2,9 @@
 
 // One node serving the remote tests' catalog, and a client system in this
 // process connected to it. The catalog: simulated echo models in fp32, bf16
-// and fp16 (they return float inputs unchanged when the dtypes match), and
-// `tiny`, a small real TorchScript model generated into the temp directory.
+// and fp16 (they return float inputs unchanged when the dtypes match),
+// `slow`, a simulated model that takes 3 s to load, and `tiny`, a small real
+// TorchScript model generated into the temp directory.
 
 #include <memory>
 

@@ -46,7 +46,8 @@ wait_for_refs(blocking_client& observer, const std::string& name, uint32_t refs,
 void acquire_and_quit(caf::event_based_actor* self, supervisor_actor sup,
                       std::string id,
                       std::shared_ptr<std::promise<uint32_t>> held) {
-  self->request(sup, 10s, acquire_atom_v, model_spec::by_id(id), caf::actor{})
+  self->request(sup, 11s, acquire_atom_v, model_spec::by_id(id), caf::actor{},
+                caf::timespan{10s})
       .then(
           [=](const lease&) {
             self->request(sup, 10s, info_atom_v, id)

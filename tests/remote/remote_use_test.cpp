@@ -59,7 +59,7 @@ auto on_error(session_ptr s) {
 /// goes on with `next`.
 void release(session_ptr s, const lease& held, uint32_t& refs_left,
              void (*next)(const session_ptr&)) {
-  s->self->request(s->sup, 10s, release_atom_v, held.id)
+  s->self->request(s->sup, 10s, release_atom_v, held.id, held.token)
       .then(
           [s, &refs_left, next](uint32_t refs) {
             refs_left = refs;
@@ -101,11 +101,15 @@ void read_refs(session_ptr s) {
 
 void acquire_twice(session_ptr s) {
   auto id = model_spec::by_id("tiny");
-  s->self->request(s->sup, 10s, acquire_atom_v, id, caf::actor{})
+  s->self
+      ->request(s->sup, 11s, acquire_atom_v, id, caf::actor{},
+                caf::timespan{10s})
       .then(
           [s, id](const lease& first) {
             s->first = first;
-            s->self->request(s->sup, 10s, acquire_atom_v, id, caf::actor{})
+            s->self
+                ->request(s->sup, 11s, acquire_atom_v, id, caf::actor{},
+                          caf::timespan{10s})
                 .then(
                     [s](const lease& second) {
                       s->second = second;

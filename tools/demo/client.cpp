@@ -19,7 +19,7 @@ struct client_state {
   std::mt19937 rng;
   size_t rounds_started = 0;
   bool round_failed = false;
-  uint64_t held_lease = 0;
+  lease held;
 
   static inline const char* name = "cmm.demo.client";
 };
@@ -61,8 +61,9 @@ void start_round(client_pointer self);
 
 void release_lease(client_pointer self) {
   auto& st = self->state;
-  auto id = std::exchange(st.held_lease, 0);
-  self->request(st.plan.supervisor, st.plan.timeout, release_atom_v, id)
+  auto held = std::exchange(st.held, lease{});
+  self->request(st.plan.supervisor, st.plan.timeout, release_atom_v, held.id,
+                held.token)
       .then(
           [self](uint32_t) {
             if (!self->state.round_failed)
@@ -78,7 +79,7 @@ void release_lease(client_pointer self) {
 void run_inference(client_pointer self, const demo_model& model,
                    const lease& granted) {
   auto& st = self->state;
-  st.held_lease = granted.id;
+  st.held = granted;
   report_of(self).instances[model.id()].insert(granted.model.address());
   auto input = make_input(model.blueprint, st.rng);
   self->request(granted.model, st.plan.timeout, infer_atom_v,
@@ -106,8 +107,9 @@ void start_round(client_pointer self) {
   st.round_failed = false;
   std::uniform_int_distribution<size_t> pick{0, st.plan.models.size() - 1};
   const auto& model = st.plan.models[pick(st.rng)];
-  self->request(st.plan.supervisor, st.plan.timeout, acquire_atom_v,
-                model_spec::by_id(model.id()), caf::actor{})
+  self->request(st.plan.supervisor, st.plan.timeout + reply_margin,
+                acquire_atom_v, model_spec::by_id(model.id()), caf::actor{},
+                st.plan.timeout)
       .then([self, &model](
                 const lease& granted) { run_inference(self, model, granted); },
             [self](const caf::error& err) {

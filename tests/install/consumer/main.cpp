@@ -20,8 +20,8 @@ int main() {
   auto spec = cmm::model_spec::by_path("sim://embedded", "base");
   std::vector<cmm::lease> leases;
   for (int i = 0; i < 2; ++i)
-    self->request(sup, std::chrono::seconds{10}, cmm::acquire_atom_v, spec,
-                  caf::actor{})
+    self->request(sup, std::chrono::seconds{11}, cmm::acquire_atom_v, spec,
+                  caf::actor{}, caf::timespan{std::chrono::seconds{10}})
         .receive([&](cmm::lease& x) { leases.push_back(std::move(x)); },
                  [&](caf::error& err) {
                    std::fprintf(stderr, "%s\n", sys.render(err).c_str());
@@ -32,7 +32,8 @@ int main() {
       .receive([&](cmm::model_info& x) { refs = x.refs; }, [](caf::error&) {});
   uint32_t left = 99;
   for (auto& x : leases)
-    self->request(sup, std::chrono::seconds{10}, cmm::release_atom_v, x.id)
+    self->request(sup, std::chrono::seconds{10}, cmm::release_atom_v, x.id,
+                  x.token)
         .receive([&](uint32_t n) { left = n; }, [](caf::error&) {});
   std::printf("embedder: %u refs, %u after release\n", refs, left);
   return refs == 2 && left == 0 ? 0 : 1;

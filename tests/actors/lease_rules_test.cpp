@@ -1,0 +1,109 @@
+// The rules a lease follows at the supervisor: released only with its token
+// and only from its holder's node; never granted after its caller's
+// deadline. Rules that need a second node are tested through real processes
+// (tests/remote/hostile_lease_test.cpp).
+
+#include <catch2/catch.hpp>
+
+#include <caf/actor_cast.hpp>
+#include <caf/send.hpp>
+
+#include "deterministic_fixture.hpp"
+
+using namespace cmm;
+using namespace std::chrono_literals;
+using cmm::test::deterministic_fixture;
+using cmm::test::idle_actor;
+
+TEST_CASE_METHOD(deterministic_fixture,
+                 "a release with a wrong token is not permitted and the "
+                 "holder keeps its lease",
+                 "[release][token]") {
+  auto holder = sys.spawn<idle_actor>();
+  run();
+  auto granted = acquire(model_spec::by_id("alpha"), holder);
+  REQUIRE(granted);
+  auto& held = *granted.value;
+  auto wrong = release(held.id, lease_token{held.token.high, ~held.token.low});
+  CHECK(wrong.error.code == errc::not_permitted);
+  CHECK(wrong.error.message.find("token is wrong") != std::string::npos);
+  CHECK(release(held.id, lease_token{}).error.code == errc::not_permitted);
+  CHECK(info("alpha").refs == 1);
+  // The test's own actor is on the holder's node: with the token it may.
+  auto right = release(held);
+  REQUIRE(right);
+  CHECK(*right.value == 0);
+  caf::anon_send_exit(holder, caf::exit_reason::user_shutdown);
+  run();
+}
+
+TEST_CASE_METHOD(deterministic_fixture, "an anonymous release returns nothing",
+                 "[release][token]") {
+  auto granted = acquire("alpha");
+  REQUIRE(granted);
+  caf::anon_send(sup, release_atom_v, granted.value->id, granted.value->token);
+  run();
+  CHECK(info("alpha").refs == 1);
+  CHECK(release(*granted.value));
+  CHECK(info("alpha").refs == 0);
+}
+
+TEST_CASE_METHOD(deterministic_fixture,
+                 "a local caller may name any actor of its node as holder",
+                 "[acquire][holder]") {
+  auto granted =
+      acquire(model_spec::by_id("alpha"), caf::actor_cast<caf::actor>(sup));
+  REQUIRE(granted);
+  CHECK(info("alpha").refs == 1);
+  CHECK(release(*granted.value));
+}
+
+namespace {
+
+/// Posts an acquire of `alpha` whose caller waits 1 s and lets the
+/// supervisor take it in, but delivers nothing else: the load is pending.
+struct deadline_fixture : deterministic_fixture {
+  auto post_acquire() {
+    auto handle = post(sup, acquire_atom_v, model_spec::by_id("alpha"),
+                       caf::actor{}, caf::timespan{1s});
+    sched.run_once();
+    return handle;
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(deadline_fixture,
+                 "an acquire is granted while its caller still waits",
+                 "[acquire][deadline]") {
+  auto handle = post_acquire();
+  advance(999ms);
+  auto granted = collect<lease>(handle);
+  REQUIRE(granted);
+  CHECK(info("alpha").refs == 1);
+}
+
+TEST_CASE_METHOD(deadline_fixture,
+                 "an acquire is not granted after its caller's deadline and "
+                 "leaves no reference behind",
+                 "[acquire][deadline]") {
+  auto handle = post_acquire();
+  advance(1s);
+  auto late = collect<lease>(handle);
+  REQUIRE_FALSE(late);
+  CHECK(late.error.code == errc::timeout);
+  CHECK(is_loaded("alpha"));
+  CHECK(info("alpha").refs == 0);
+}
+
+TEST_CASE_METHOD(deadline_fixture,
+                 "a deadline message before the deadline changes nothing",
+                 "[acquire][deadline]") {
+  auto handle = post_acquire();
+  // The first waiter has id 1; a premature deadline message for it.
+  caf::anon_send(sup, deadline_atom_v, std::string{"alpha"}, uint64_t{1});
+  run();
+  auto granted = collect<lease>(handle);
+  REQUIRE(granted);
+  CHECK(info("alpha").refs == 1);
+}
