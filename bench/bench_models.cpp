@@ -49,9 +49,9 @@ double read_file_seconds(const std::string& path) {
   return seconds_since(start);
 }
 
-void warm_up(const std::string& path) {
+void warm_up(const std::string& path, const load_target& target) {
   read_file_seconds(path);
-  bare_load_and_free(path);
+  bare_load_and_free(path, target);
 }
 
 } // namespace cmm::bench

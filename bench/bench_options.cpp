@@ -23,6 +23,8 @@ bench_config::bench_config() {
                                      "run only these, e.g. [\"hit\",\"miss\"]")
       .add<size_t>("iterations", "acquire+release pairs per hit row")
       .add<double>("miss-mb", "size of the miss model in MB")
+      .add<std::string>("device", "where miss and unload load models: cpu "
+                                  "(fp32, default) or cuda:N (bf16)")
       .add<std::string>("node", "cmm-node for the remote scenario (default: "
                                 "the build's tools/node/cmm-node)")
       .add<size_t>("scale-entries", "catalog entries of the large manager")
@@ -84,6 +86,12 @@ std::optional<bench_options> read_bench_options(const bench_config& cfg,
     }
     out.plan.miss_mb = {*mb};
   }
+  auto target = parse_load_target(caf::get_or(cfg, "bench.device", "cpu"));
+  if (!target) {
+    error = target.error().message;
+    return std::nullopt;
+  }
+  out.target = *target;
   out.node_program = caf::get_or(cfg, "bench.node", default_node_program());
   out.plan.scale_catalog =
       caf::get_or(cfg, "bench.scale-entries", out.plan.scale_catalog);

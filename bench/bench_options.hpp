@@ -9,6 +9,7 @@
 
 #include "bench_plan.hpp"
 #include "cmm/config.hpp"
+#include "load_target.hpp"
 
 namespace cmm::bench {
 
@@ -25,6 +26,8 @@ struct bench_options {
   std::string out_dir = "bench-out";
   /// Where generated TorchScript files are cached between runs.
   std::string model_dir;
+  /// Where the miss and unload scenarios load their models.
+  load_target target;
   /// The cmm-node program the remote scenario starts.
   std::string node_program;
   /// Scenarios to run; empty runs all.

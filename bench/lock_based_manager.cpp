@@ -6,8 +6,9 @@
 
 namespace cmm::bench {
 
-lock_based_manager::lock_based_manager(backend_ptr model_backend)
-    : backend_(std::move(model_backend)) {
+lock_based_manager::lock_based_manager(backend_ptr model_backend,
+                                       load_target target)
+    : backend_(std::move(model_backend)), target_(target) {
   // nop
 }
 
@@ -18,7 +19,7 @@ lock_based_manager::~lock_based_manager() {
 std::unique_ptr<loaded_model>
 lock_based_manager::load_now(const std::string& path) {
   ++loads_started_;
-  load_request req{path, device{}, dtype::f32};
+  load_request req{path, target_.where, target_.precision};
   auto loaded = backend_->load(req);
   last_load_end_us_ = micros_of(bench_clock::now());
   if (!loaded)

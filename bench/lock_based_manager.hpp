@@ -9,12 +9,15 @@
 #include <string>
 
 #include "cmm/backend.hpp"
+#include "load_target.hpp"
 
 namespace cmm::bench {
 
 class lock_based_manager {
 public:
-  explicit lock_based_manager(backend_ptr model_backend);
+  /// Loads to `target`: the CPU in fp32 unless told otherwise.
+  explicit lock_based_manager(backend_ptr model_backend,
+                              load_target target = {});
 
   virtual ~lock_based_manager();
 
@@ -50,6 +53,7 @@ protected:
 
 private:
   backend_ptr backend_;
+  load_target target_;
   std::atomic<uint32_t> loads_started_{0};
   std::atomic<double> last_load_end_us_{0};
 };

@@ -10,9 +10,10 @@
 
 namespace cmm::bench {
 
-manager_config bench_manager_config() {
+manager_config bench_manager_config(const load_target& target) {
   manager_config cfg;
-  cfg.dtype = "fp32";
+  cfg.default_device = to_string(target.where);
+  cfg.dtype = to_string(target.precision);
   cfg.log_level = "warn";
   return cfg;
 }

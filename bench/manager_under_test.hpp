@@ -11,12 +11,14 @@
 
 #include "cmm/blocking_client.hpp"
 #include "cmm/model_manager.hpp"
+#include "load_target.hpp"
 
 namespace cmm::bench {
 
-/// The config every scenario starts from: fp32 (the generated files'
-/// precision, so no cast is measured) and warnings only.
-manager_config bench_manager_config();
+/// The config every scenario starts from: models load to `target` (by
+/// default the CPU in fp32, the generated files' precision, so no cast is
+/// measured) and warnings only.
+manager_config bench_manager_config(const load_target& target = {});
 
 /// Unloads `path`, which no lease holds; throws when the manager refuses.
 void unload_unused(blocking_client& client, const std::string& path);

@@ -1,6 +1,7 @@
 // miss: a cold acquire of a generated TorchScript model through the manager
-// next to a bare `torch::jit::load` of the same file, the seed's design
-// loading it through the same backend, and plain reading of the file.
+// next to a bare `torch::jit::load` of the same file (with the cast a GPU
+// load needs), the seed's design loading it through the same backend, and
+// plain reading of the file. All sides load to `bench.device`.
 
 #include <cstdio>
 #include <filesystem>
@@ -28,17 +29,18 @@ struct miss_samples {
 };
 
 miss_samples measure(caf::actor_system& sys, const std::string& path,
-                     int repetitions) {
-  // Warms the page cache and libtorch, so every side starts warm.
-  warm_up(path);
-  seed_manager seed{std::make_shared<torchscript_backend>()};
-  auto cfg = bench_manager_config();
+                     const load_target& target, int repetitions) {
+  // Warms the page cache, libtorch and the device, so every side starts
+  // warm.
+  warm_up(path, target);
+  seed_manager seed{std::make_shared<torchscript_backend>(), true, target};
+  auto cfg = bench_manager_config(target);
   manager_under_test mut{sys, cfg, make_default_backend(cfg)};
   auto& client = mut.client();
   miss_samples out;
   for (int i = 0; i < repetitions; ++i) {
     out.read.push_back(read_file_seconds(path) * 1e6);
-    out.bare.push_back(bare_load_and_free(path).load_seconds * 1e6);
+    out.bare.push_back(bare_load_and_free(path, target).load_seconds * 1e6);
     auto start = bench_clock::now();
     seed.load_model(path, "base");
     out.seed.push_back(micros_since(start));
@@ -57,13 +59,16 @@ miss_samples measure(caf::actor_system& sys, const std::string& path,
 
 void run_miss(scenario_context& ctx) {
   auto& report = ctx.report;
+  auto& target = ctx.opts.target;
   report.begin(scenario_name,
-               "cold load of a generated fp32 TorchScript file (page cache "
-               "warm), then unload; repeated");
+               "cold load of a generated fp32 TorchScript file to " +
+                   target.label() +
+                   " (page cache warm), then unload; "
+                   "repeated");
   for (auto mb : ctx.plan.miss_mb) {
     auto path = ensure_model(ctx.opts.model_dir, mb);
     double gb = double(std::filesystem::file_size(path)) / 1e9;
-    auto samples = measure(ctx.sys, path, ctx.plan.miss_repetitions);
+    auto samples = measure(ctx.sys, path, target, ctx.plan.miss_repetitions);
     char size[32];
     std::snprintf(size, sizeof(size), "%.0f MB", gb * 1e3);
     auto key = "miss." + std::to_string(int(mb)) + "mb.";
@@ -75,8 +80,10 @@ void run_miss(scenario_context& ctx) {
                                  std::move(samples.read));
     read.figures.push_back(gbps(read));
     report.add(read);
-    auto bare = make_latency_row(scenario_name, key + "bare",
-                                 std::string{"bare torch::jit::load, "} + size,
+    auto bare_label = target.precision == dtype::f32
+                          ? std::string{"bare torch::jit::load, "}
+                          : std::string{"bare torch::jit::load + cast, "};
+    auto bare = make_latency_row(scenario_name, key + "bare", bare_label + size,
                                  std::move(samples.bare));
     bare.figures.push_back(gbps(bare));
     compare(bare, read);

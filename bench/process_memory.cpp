@@ -6,6 +6,8 @@
 
 #include <malloc.h>
 
+#include "cmm/cuda_memory.hpp"
+
 namespace cmm::bench {
 
 uint64_t resident_bytes() {
@@ -27,8 +29,12 @@ uint64_t heap_in_use_bytes() {
   return info.uordblks + info.hblkhd;
 }
 
-memory_snapshot snapshot_memory() {
-  return {resident_bytes(), heap_in_use_bytes()};
+memory_snapshot snapshot_memory(const device& gpu) {
+  memory_snapshot out{resident_bytes(), heap_in_use_bytes(), 0};
+  if (gpu.kind == device::kind_t::cuda)
+    if (auto stats = query_cuda_memory(gpu.index))
+      out.device_used = stats->total_bytes - stats->free_bytes;
+  return out;
 }
 
 memory_snapshot settled_memory(std::chrono::milliseconds limit) {

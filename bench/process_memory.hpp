@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdint>
 
+#include "cmm/device.hpp"
+
 namespace cmm::bench {
 
 /// VmRSS from /proc/self/status in bytes; 0 where it cannot be read.
@@ -19,9 +21,13 @@ uint64_t heap_in_use_bytes();
 struct memory_snapshot {
   uint64_t resident = 0;
   uint64_t heap = 0;
+  /// Bytes in use on the GPU named to `snapshot_memory` (total minus free,
+  /// as the driver reports them, whoever holds them); 0 for the CPU.
+  uint64_t device_used = 0;
 };
 
-memory_snapshot snapshot_memory();
+/// This process's memory and, for a `cuda:N` device, that device's.
+memory_snapshot snapshot_memory(const device& gpu = {});
 
 /// Waits (at most `limit`) until malloc's bytes in use stop changing, so
 /// memory that actors still being destroyed free in the background does not

@@ -13,8 +13,8 @@ namespace {
 } // namespace
 
 seed_manager::seed_manager(backend_ptr model_backend,
-                           bool hold_lock_during_load)
-    : lock_based_manager(std::move(model_backend)),
+                           bool hold_lock_during_load, load_target target)
+    : lock_based_manager(std::move(model_backend), target),
       coarse_(hold_lock_during_load) {
   // nop
 }

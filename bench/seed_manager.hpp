@@ -18,7 +18,8 @@ namespace cmm::bench {
 
 class seed_manager : public lock_based_manager {
 public:
-  seed_manager(backend_ptr model_backend, bool hold_lock_during_load = true);
+  seed_manager(backend_ptr model_backend, bool hold_lock_during_load = true,
+               load_target target = {});
 
   std::string name() const override;
 

@@ -1,6 +1,8 @@
 // unload: how long freeing a real model takes and how much memory comes
 // back: VmRSS (what the kernel gets back) and malloc's bytes in use (what
-// the program freed) before the load, after it, and after the unload.
+// the program freed) before the load, after it, and after the unload; for
+// models on a GPU (`bench.device=cuda:N`) also the device's memory in use
+// as its driver reports it.
 
 #include <cstdio>
 
@@ -29,6 +31,8 @@ struct unload_samples {
   std::vector<double> rss_freed;
   std::vector<double> heap_loaded;
   std::vector<double> heap_freed;
+  std::vector<double> device_loaded;
+  std::vector<double> device_freed;
 
   void add(double micros, memory_snapshot before, memory_snapshot loaded,
            memory_snapshot after) {
@@ -40,6 +44,8 @@ struct unload_samples {
     rss_freed.push_back(mb(loaded.resident, after.resident));
     heap_loaded.push_back(mb(loaded.heap, before.heap));
     heap_freed.push_back(mb(loaded.heap, after.heap));
+    device_loaded.push_back(mb(loaded.device_used, before.device_used));
+    device_freed.push_back(mb(loaded.device_used, after.device_used));
   }
 };
 
@@ -48,13 +54,15 @@ double mean_of(const std::vector<double>& xs) {
 }
 
 measurement row_of(const std::string& key, const std::string& label,
-                   unload_samples s) {
+                   unload_samples s, bool on_gpu) {
   // Means, so the returned shares are totals over all cycles: a cycle that
   // reuses pages an earlier one kept shows no growth and returns nothing.
   auto rss_loaded = mean_of(s.rss_loaded);
   auto rss_freed = mean_of(s.rss_freed);
   auto heap_loaded = mean_of(s.heap_loaded);
   auto heap_freed = mean_of(s.heap_freed);
+  auto device_loaded = mean_of(s.device_loaded);
+  auto device_freed = mean_of(s.device_freed);
   auto row =
       make_latency_row(scenario_name, key, label, std::move(s.unload_us));
   row.figures.push_back({"RSS load", rss_loaded, " MB"});
@@ -63,6 +71,12 @@ measurement row_of(const std::string& key, const std::string& label,
     row.figures.push_back({"RSS returned", rss_freed / rss_loaded * 100, "%"});
   if (heap_loaded >= 1)
     row.figures.push_back({"heap freed", heap_freed / heap_loaded * 100, "%"});
+  if (on_gpu) {
+    row.figures.push_back({"device load", device_loaded, " MB"});
+    if (device_loaded >= 1)
+      row.figures.push_back(
+          {"device returned", device_freed / device_loaded * 100, "%"});
+  }
   return row;
 }
 
@@ -70,48 +84,59 @@ measurement row_of(const std::string& key, const std::string& label,
 
 void run_unload(scenario_context& ctx) {
   auto& report = ctx.report;
+  auto& target = ctx.opts.target;
+  auto gpu = target.on_gpu();
   report.begin(scenario_name,
-               "unload of an unused real model: time until the call "
-               "returns; VmRSS and malloc's bytes in use around it");
+               "unload of an unused real model on " + target.label() +
+                   ": time until the call returns; VmRSS and malloc's bytes "
+                   "in use around it" +
+                   (gpu ? ", and the device's memory in use" : ""));
   for (auto mb : ctx.plan.unload_mb) {
     auto path = ensure_model(ctx.opts.model_dir, mb);
-    warm_up(path);
+    warm_up(path, target);
     malloc_trim(0); // what the allocator kept before does not count below
     unload_samples bare;
     unload_samples seed;
     unload_samples cmm;
-    seed_manager seed_mgr{std::make_shared<torchscript_backend>()};
-    auto cfg = bench_manager_config();
+    seed_manager seed_mgr{std::make_shared<torchscript_backend>(), true,
+                          target};
+    auto cfg = bench_manager_config(target);
     manager_under_test mut{ctx.sys, cfg, make_default_backend(cfg)};
     auto& client = mut.client();
     for (int i = 0; i < ctx.plan.unload_repetitions; ++i) {
-      auto b = bare_load_and_free(path);
+      auto b = bare_load_and_free(path, target);
       bare.add(b.free_seconds * 1e6, b.before, b.loaded, b.after);
-      auto before = snapshot_memory();
+      auto snapshot = [&target] { return snapshot_memory(target.where); };
+      auto before = snapshot();
       seed_mgr.load_model(path, "base");
-      auto loaded = snapshot_memory();
+      auto loaded = snapshot();
       seed_mgr.release_model(path);
       auto start = bench_clock::now();
       seed_mgr.unload_model(path);
-      seed.add(micros_since(start), before, loaded, snapshot_memory());
-      before = snapshot_memory();
+      seed.add(micros_since(start), before, loaded, snapshot());
+      before = snapshot();
       auto held = client.load_model(path, "base");
-      loaded = snapshot_memory();
+      loaded = snapshot();
       client.release_model(held);
       start = bench_clock::now();
       unload_unused(client, path);
-      cmm.add(micros_since(start), before, loaded, snapshot_memory());
+      cmm.add(micros_since(start), before, loaded, snapshot());
     }
     char size[32];
     std::snprintf(size, sizeof(size), "%g MB", mb);
     auto key = "unload." + std::to_string(int(mb)) + "mb.";
-    auto bare_row = report.add(row_of(
-        key + "bare", std::string{"bare module destruction, "} + size, bare));
-    auto seed_row = row_of(
-        key + "seed", std::string{"seed (coarse lock) unload, "} + size, seed);
+    auto bare_label = gpu ? std::string{"bare module destruction + "
+                                        "emptyCache, "}
+                          : std::string{"bare module destruction, "};
+    auto bare_row =
+        report.add(row_of(key + "bare", bare_label + size, bare, gpu));
+    auto seed_row =
+        row_of(key + "seed", std::string{"seed (coarse lock) unload, "} + size,
+               seed, gpu);
     compare(seed_row, bare_row);
     report.add(seed_row);
-    auto row = row_of(key + "cmm", std::string{"cmm unload, "} + size, cmm);
+    auto row =
+        row_of(key + "cmm", std::string{"cmm unload, "} + size, cmm, gpu);
     compare(row, bare_row);
     compare(row, seed_row);
     report.add(std::move(row));

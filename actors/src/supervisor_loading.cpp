@@ -62,6 +62,11 @@ supervisor_state::idle_on(const std::string& device,
 
 bool supervisor_state::place(entry_slot& slot) {
   auto& spec = slot.entry.spec;
+  // Visible accelerators count even before anything used them: this gives
+  // them their default budgets.
+  for (auto& dev : model_backend->visible_devices())
+    if (dev.kind == spec.target.kind)
+      budget_for(dev);
   std::vector<device_budget> candidates;
   for (auto& [dev, b] : budgets.budgets()) {
     auto parsed = parse_device(dev);

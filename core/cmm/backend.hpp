@@ -67,6 +67,11 @@ public:
   /// Free memory of an accelerator device right now, for default budgets;
   /// none where the backend cannot tell.
   virtual std::optional<uint64_t> free_device_memory(const device& dev) const;
+
+  /// Accelerators this backend can reach now, e.g. every visible GPU as
+  /// `cuda:N`: `auto` placement considers them even where no budget names
+  /// them yet. None by default.
+  virtual std::vector<device> visible_devices() const;
 };
 
 using backend_ptr = std::shared_ptr<backend>;

@@ -26,6 +26,9 @@ public:
   /// Asks the fallback: devices belong to the real backend.
   std::optional<uint64_t> free_device_memory(const device& dev) const override;
 
+  /// Asks the fallback, as `free_device_memory` does.
+  std::vector<device> visible_devices() const override;
+
 private:
   backend& select(const std::string& path) const;
 

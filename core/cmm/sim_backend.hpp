@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "cmm/backend.hpp"
 
@@ -48,6 +49,12 @@ public:
   /// Bytes of simulated models currently alive on one device.
   uint64_t resident_bytes_on(const device& dev) const;
 
+  /// Makes the backend report `devices` as visible accelerators, as the
+  /// TorchScript backend reports GPUs. None by default.
+  void set_visible_devices(std::vector<device> devices);
+
+  std::vector<device> visible_devices() const override;
+
 private:
   friend class sim_model;
 
@@ -55,6 +62,7 @@ private:
   void on_model_moved(uint64_t bytes, const device* from, const device* to);
 
   mutable std::mutex mtx_;
+  std::vector<device> visible_;
   std::map<std::string, uint32_t> loads_;
   uint32_t total_loads_ = 0;
   uint32_t resident_ = 0;

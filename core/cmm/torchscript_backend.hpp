@@ -29,6 +29,10 @@ public:
   /// Free memory of a CUDA device as the driver reports it; none for other
   /// devices and in builds without CUDA.
   std::optional<uint64_t> free_device_memory(const device& dev) const override;
+
+  /// `cuda:0` ... `cuda:N-1` for the N GPUs this process sees; none in builds
+  /// without CUDA.
+  std::vector<device> visible_devices() const override;
 };
 
 } // namespace cmm

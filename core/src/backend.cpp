@@ -14,4 +14,8 @@ std::optional<uint64_t> backend::free_device_memory(const device&) const {
   return std::nullopt;
 }
 
+std::vector<device> backend::visible_devices() const {
+  return {};
+}
+
 } // namespace cmm

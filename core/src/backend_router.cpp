@@ -36,4 +36,8 @@ backend_router::free_device_memory(const device& dev) const {
   return fallback_->free_device_memory(dev);
 }
 
+std::vector<device> backend_router::visible_devices() const {
+  return fallback_->visible_devices();
+}
+
 } // namespace cmm

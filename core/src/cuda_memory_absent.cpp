@@ -2,6 +2,14 @@
 
 namespace cmm {
 
+bool built_with_cuda() {
+  return false;
+}
+
+int visible_cuda_devices() {
+  return 0;
+}
+
 void release_cached_cuda_memory() {
   // nop
 }

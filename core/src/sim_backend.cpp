@@ -198,4 +198,14 @@ void sim_backend::on_model_moved(uint64_t bytes, const device* from,
   }
 }
 
+void sim_backend::set_visible_devices(std::vector<device> devices) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  visible_ = std::move(devices);
+}
+
+std::vector<device> sim_backend::visible_devices() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return visible_;
+}
+
 } // namespace cmm

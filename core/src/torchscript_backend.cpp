@@ -167,33 +167,7 @@ archive_floats inspect_archive(const std::string& path) {
   return result;
 }
 
-} // namespace
-
-torchscript_backend::torchscript_backend(int intra_op_threads) {
-  if (intra_op_threads > 0)
-    at::set_num_threads(intra_op_threads);
-}
-
-std::optional<failure>
-torchscript_backend::check(const load_request& req) const {
-  if (!is_floating(req.precision))
-    return failure{errc::invalid_dtype,
-                   std::string{"models load in bf16, fp16 or fp32, not "} +
-                       to_string(req.precision)};
-  if (req.target.kind == device::kind_t::sim)
-    return failure{errc::invalid_device,
-                   "sim devices exist only in the simulated backend"};
-  if (req.target.kind == device::kind_t::cpu)
-    return std::nullopt;
-  return cuda_unavailable(req.target);
-}
-
-result<std::unique_ptr<loaded_model>>
-torchscript_backend::load(const load_request& req) {
-  if (auto err = check(req))
-    return *err;
-  if (auto err = check_file(req.path))
-    return *err;
+result<std::unique_ptr<loaded_model>> load_archive(const load_request& req) {
   auto dev = to_torch_device(req.target);
   auto file = "'" + req.path + "'";
   auto no_room = [&](const std::exception& e) {
@@ -225,6 +199,9 @@ torchscript_backend::load(const load_request& req) {
                             "runs on the CPU only"};
     if (reason.empty()) {
       cast_floating_state(module, input_type);
+      // The tensors as loaded are now cached blocks nobody uses.
+      if (dev.is_cuda())
+        release_cached_cuda_memory();
     } else {
       input_type = layout.floating.empty() ? at::kFloat : layout.floating[0];
       precision = "as saved (" + reason + ")";
@@ -241,6 +218,41 @@ torchscript_backend::load(const load_request& req) {
   } catch (...) {
     return failure{errc::load_failed, "preparing " + file + " failed"};
   }
+}
+
+} // namespace
+
+torchscript_backend::torchscript_backend(int intra_op_threads) {
+  if (intra_op_threads > 0)
+    at::set_num_threads(intra_op_threads);
+}
+
+std::optional<failure>
+torchscript_backend::check(const load_request& req) const {
+  if (!is_floating(req.precision))
+    return failure{errc::invalid_dtype,
+                   std::string{"models load in bf16, fp16 or fp32, not "} +
+                       to_string(req.precision)};
+  if (req.target.kind == device::kind_t::sim)
+    return failure{errc::invalid_device,
+                   "sim devices exist only in the simulated backend"};
+  if (req.target.kind == device::kind_t::cpu)
+    return std::nullopt;
+  return cuda_unavailable(req.target);
+}
+
+result<std::unique_ptr<loaded_model>>
+torchscript_backend::load(const load_request& req) {
+  if (auto err = check(req))
+    return *err;
+  if (auto err = check_file(req.path))
+    return *err;
+  auto loaded = load_archive(req);
+  // What a failed load put on a GPU sits in libtorch's cache once the
+  // module is gone: give it back, as an unload does.
+  if (!loaded && req.target.kind == device::kind_t::cuda)
+    release_cached_cuda_memory();
+  return loaded;
 }
 
 // The file's size stands for its tensors' bytes (TorchScript archives store
@@ -269,6 +281,13 @@ torchscript_backend::free_device_memory(const device& dev) const {
   if (!stats)
     return std::nullopt;
   return stats->free_bytes;
+}
+
+std::vector<device> torchscript_backend::visible_devices() const {
+  std::vector<device> result;
+  for (int i = 0; i < visible_cuda_devices(); ++i)
+    result.push_back(device{device::kind_t::cuda, i});
+  return result;
 }
 
 } // namespace cmm

@@ -3,6 +3,7 @@
 #include "memory_fixture.hpp"
 
 using namespace cmm;
+using cmm::test::deterministic_fixture;
 using cmm::test::memory_fixture;
 
 namespace {
@@ -154,6 +155,25 @@ TEST_CASE_METHOD(memory_fixture,
   CHECK(info("sim://m0?bytes=300").device == "sim:0");
   CHECK(info("sim://m3?bytes=300").device == "sim:1");
   CHECK(info("sim://m11?bytes=300").device == "sim:3");
+}
+
+TEST_CASE("auto placement takes a visible device that no budget names yet",
+          "[memory]") {
+  auto cfg = deterministic_fixture::default_config();
+  cfg.budgets = {{"cpu", 100000}};
+  deterministic_fixture f{cfg};
+  auto spec = model_spec::by_path("sim://m?bytes=300", "base", "auto:sim");
+  SECTION("without visible devices there is nowhere to place it") {
+    auto refused = f.acquire(spec);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error.code == errc::invalid_device);
+  }
+  SECTION("a visible device gets its default budget and the model") {
+    f.backend->set_visible_devices({device{device::kind_t::sim, 2}});
+    auto granted = f.acquire(spec);
+    REQUIRE(granted);
+    CHECK(f.info("sim://m?bytes=300").device == "sim:2");
+  }
 }
 
 TEST_CASE("an idle model on an accelerator is demoted, then unloaded, and an "
