@@ -135,9 +135,6 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
   auto rp = req.acquire;
   req.holder =
       holder ? holder.address() : caf::actor_cast<caf::actor_addr>(sender);
-  req.patience = spec.wait_ms > 0
-                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
-                     : cfg.admission_timeout;
   if (auto err = check_caller(spec, sender)) {
     rp.deliver(make_error(*err));
     return rp;
@@ -147,6 +144,10 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder) {
     rp.deliver(make_error(resolved.error()));
     return rp;
   }
+  // Only now: resolve has bounded wait_ms.
+  req.patience = spec.wait_ms > 0
+                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
+                     : cfg.admission_timeout;
   if (!resolved->auto_place) {
     load_request probe{resolved->path, resolved->target, resolved->precision};
     if (auto err = model_backend->check(probe)) {
@@ -171,9 +172,6 @@ supervisor_state::preload(const model_spec& spec) {
   req.is_preload = true;
   req.preload = self->make_response_promise<model_info>();
   auto rp = req.preload;
-  req.patience = spec.wait_ms > 0
-                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
-                     : cfg.admission_timeout;
   if (auto err = check_caller(spec, sender)) {
     rp.deliver(make_error(*err));
     return rp;
@@ -183,6 +181,10 @@ supervisor_state::preload(const model_spec& spec) {
     rp.deliver(make_error(resolved.error()));
     return rp;
   }
+  // Only now: resolve has bounded wait_ms.
+  req.patience = spec.wait_ms > 0
+                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
+                     : cfg.admission_timeout;
   auto slot = slot_for(*resolved);
   if (!slot) {
     rp.deliver(slot.error());
