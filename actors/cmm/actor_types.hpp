@@ -19,6 +19,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "cmm/device_budget.hpp"
+#include "cmm/lease_token.hpp"
 #include "cmm/model_entry.hpp"
 #include "cmm/model_spec.hpp"
 #include "cmm/tensor.hpp"
@@ -84,6 +85,8 @@ struct lease {
   /// The supervisor that granted it, where it must be released; in a
   /// cluster that may be another node's.
   caf::actor owner;
+  /// The lease's secret, drawn by the supervisor that granted it.
+  lease_token token;
 };
 
 /// The supervisor: one per actor system, owner of every entry. Acquire takes
@@ -131,8 +134,14 @@ typename Inspector::result_type inspect(Inspector& f, load_report& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_token& x) {
+  return f(caf::meta::type_name("cmm::lease_token"), x.high, x.low);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease& x) {
-  return f(caf::meta::type_name("cmm::lease"), x.id, x.name, x.model, x.owner);
+  return f(caf::meta::type_name("cmm::lease"), x.id, x.name, x.model, x.owner,
+           x.token);
 }
 
 template <class Inspector>

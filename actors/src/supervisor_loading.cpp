@@ -67,7 +67,7 @@ bool supervisor_state::place(entry_slot& slot) {
     if (dev.kind == spec.target.kind)
       budget_for(dev);
   std::vector<device_budget> candidates;
-  for (auto& [dev, b] : budgets) {
+  for (auto& [dev, b] : budgets.budgets()) {
     auto parsed = parse_device(dev);
     if (parsed && parsed->kind == spec.target.kind && parsed->index >= 0)
       candidates.push_back(b);
@@ -86,6 +86,19 @@ bool supervisor_state::place(entry_slot& slot) {
   return true;
 }
 
+std::vector<sized_variant>
+supervisor_state::sized_variants(const resolved_spec& spec) const {
+  std::vector<sized_variant> result;
+  auto add = [&](const model_variant& variant) {
+    load_request req{variant.path, spec.target, spec.precision};
+    result.push_back({variant, model_backend->estimate_bytes(req)});
+  };
+  add({"", spec.path});
+  for (auto& fallback : spec.fallbacks)
+    add(fallback);
+  return result;
+}
+
 void supervisor_state::admit(entry_slot& slot) {
   auto& entry = slot.entry;
   if (entry.spec.auto_place && entry.state != entry_state::waiting &&
@@ -93,54 +106,36 @@ void supervisor_state::admit(entry_slot& slot) {
     return;
   auto& spec = entry.spec;
   auto& b = budget_for(spec.target);
-  std::vector<model_variant> variants{{"", spec.path}};
-  variants.insert(variants.end(), spec.fallbacks.begin(), spec.fallbacks.end());
-  std::optional<failure> too_large;
-  std::optional<failure> short_of_room;
-  for (auto& variant : variants) {
-    load_request req{variant.path, spec.target, spec.precision};
-    auto estimate = model_backend->estimate_bytes(req);
-    if (estimate > b.capacity) {
-      if (!too_large)
-        too_large = never_fits(spec.name, estimate, b);
-      continue;
-    }
-    if (estimate <= b.free_bytes()) {
-      start_load(slot, variant, estimate);
-      return;
-    }
-    // Unloads in flight already count toward the room this load needs.
-    auto missing = estimate - b.free_bytes();
-    if (missing <= b.releasing) {
-      wait_for_room(slot, no_room(spec.name, estimate, b));
-      return;
-    }
-    auto plan = plan_eviction(cfg.policy, idle_on(b.device, spec.name),
-                              missing - b.releasing);
-    if (plan.sufficient) {
-      for (auto& victim : plan.victims)
-        begin_unload(slots[victim], "evicted", false);
-      wait_for_room(slot, no_room(spec.name, estimate, b));
-      return;
-    }
-    if (!short_of_room)
-      short_of_room = no_room(spec.name, estimate, b);
-  }
-  if (short_of_room) {
-    wait_for_room(slot, *short_of_room);
+  auto variants = sized_variants(spec);
+  auto decision =
+      decide_admission(b, variants, idle_on(b.device, spec.name), cfg.policy);
+  auto& chosen = variants[decision.variant];
+  switch (decision.action) {
+  case admission::load:
+    start_load(slot, chosen.variant, chosen.bytes);
+    return;
+  case admission::evict_then_load:
+    for (auto& victim : decision.victims)
+      begin_unload(slots[victim], "evicted", false);
+    [[fallthrough]];
+  case admission::wait:
+    wait_for_room(slot, no_room(spec.name, chosen.bytes, b));
+    return;
+  case admission::never_fits:
+    auto err = never_fits(spec.name, chosen.bytes, b);
+    supervisor_log()->warn("{}", err.message);
+    fail_waiters(slot, err);
+    if (entry.state == entry_state::waiting)
+      report_defect(entry.transition_to(entry_state::absent));
     return;
   }
-  supervisor_log()->warn("{}", too_large->message);
-  fail_waiters(slot, *too_large);
-  if (entry.state == entry_state::waiting)
-    entry.move_to(entry_state::absent);
 }
 
 void supervisor_state::wait_for_room(entry_slot& slot, const failure& why) {
   auto& entry = slot.entry;
   if (entry.state != entry_state::waiting) {
     supervisor_log()->info("{}: waiting for room", why.message);
-    entry.move_to(entry_state::waiting);
+    report_defect(entry.transition_to(entry_state::waiting));
     // Deadlines are armed once, so retries never extend them.
     for (auto& req : slot.waiting)
       arm_deadline(entry.spec.name, req);
@@ -171,7 +166,7 @@ void supervisor_state::on_deadline(const std::string& name,
   answer_error(*j, err);
   slot.waiting.erase(j);
   if (slot.waiting.empty() && !entry.spec.pinned) {
-    entry.move_to(entry_state::absent);
+    report_defect(entry.transition_to(entry_state::absent));
     auto i = room_queue.find(to_string(entry.spec.target));
     if (i != room_queue.end()) {
       auto& queue = i->second;
@@ -202,10 +197,8 @@ void supervisor_state::start_load(entry_slot& slot,
                                   const model_variant& variant,
                                   uint64_t estimate) {
   auto& entry = slot.entry;
-  if (entry.state == entry_state::waiting)
-    entry.move_to(entry_state::absent);
-  if (auto err = entry.move_to(entry_state::loading)) {
-    supervisor_log()->error("{}", err->message);
+  if (auto err = entry.transition_to(entry_state::loading)) {
+    report_defect(err);
     return;
   }
   ++entry.instance;
@@ -214,7 +207,7 @@ void supervisor_state::start_load(entry_slot& slot,
   entry.variant = variant.label;
   entry.location = entry.spec.target;
   entry.reserved_bytes = estimate;
-  budget_for(entry.location).reserved += estimate;
+  report_defect(budgets.reserve(budget_for(entry.location).device, estimate));
   load_request req{variant.path, entry.spec.target, entry.spec.precision};
   if (cfg.detached_models)
     slot.model = self->spawn<caf::detached + caf::linked>(
@@ -243,11 +236,9 @@ void supervisor_state::on_loaded(const std::string& name, uint64_t instance,
     return;
   auto& slot = i->second;
   auto& entry = slot.entry;
-  entry.move_to(entry_state::ready);
-  auto& b = budget_for(entry.location);
-  b.reserved -= entry.reserved_bytes;
-  b.used += report.bytes;
-  ++b.resident;
+  report_defect(entry.transition_to(entry_state::ready));
+  auto device = to_string(entry.location);
+  report_defect(budgets.commit(device, entry.reserved_bytes, report.bytes));
   entry.reserved_bytes = 0;
   entry.bytes = report.bytes;
   entry.precision = report.precision;
@@ -263,7 +254,7 @@ void supervisor_state::on_loaded(const std::string& name, uint64_t instance,
   if (entry.refs == 0 && !entry.spec.pinned)
     arm_idle_timer(slot, cfg.idle_timeout);
   // A model smaller than its estimate leaves room for others.
-  room_freed(b.device);
+  room_freed(device);
 }
 
 void supervisor_state::on_load_failed(const std::string& name,
@@ -276,7 +267,7 @@ void supervisor_state::on_load_failed(const std::string& name,
   auto& entry = slot.entry;
   auto cause = to_failure(err);
   auto device = to_string(entry.location);
-  budget_for(entry.location).reserved -= entry.reserved_bytes;
+  report_defect(budgets.cancel(device, entry.reserved_bytes));
   entry.reserved_bytes = 0;
   stop_model(slot.model);
   slot.model = nullptr;
@@ -288,7 +279,7 @@ void supervisor_state::on_load_failed(const std::string& name,
                            name, device);
     for (auto& victim : idle_on(device, name))
       begin_unload(slots[victim.name], "evicted after out of memory", false);
-    entry.move_to(entry_state::waiting);
+    report_defect(entry.transition_to(entry_state::waiting));
     room_queue[device].push_back(name);
     if (budget_for(entry.location).releasing == 0)
       room_freed(device);
@@ -297,7 +288,7 @@ void supervisor_state::on_load_failed(const std::string& name,
   uint32_t previous = entry.last_failure ? entry.last_failure->consecutive : 0;
   entry.last_failure = record_failure(cfg.retry, cause, now(), previous);
   entry.oom_retried = false;
-  entry.move_to(entry_state::failed);
+  report_defect(entry.transition_to(entry_state::failed));
   supervisor_log()->warn("load of '{}' failed ({}); not retried for {} s", name,
                          to_string(cause),
                          std::chrono::duration_cast<std::chrono::seconds>(
@@ -319,7 +310,7 @@ bool supervisor_state::reset(const std::string& name) {
   if (i == slots.end() || i->second.entry.state != entry_state::failed)
     return false;
   auto& entry = i->second.entry;
-  entry.move_to(entry_state::absent);
+  report_defect(entry.transition_to(entry_state::absent));
   entry.last_failure.reset();
   supervisor_log()->info("reset the failure record of '{}'", name);
   return true;

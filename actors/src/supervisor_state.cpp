@@ -27,11 +27,8 @@ void supervisor_state::init(supervisor_pointer ptr, manager_config config,
   self = ptr;
   cfg = std::move(config);
   model_backend = std::move(be);
-  for (auto& [dev, capacity] : cfg.budgets) {
-    auto& b = budgets[dev];
-    b.device = dev;
-    b.capacity = capacity;
-  }
+  for (auto& [dev, capacity] : cfg.budgets)
+    budgets.open(dev, capacity);
   for (auto& [id, entry] : cfg.models) {
     if (!entry.pinned)
       continue;
@@ -51,24 +48,26 @@ time_point supervisor_state::now() const {
   return self->clock().now();
 }
 
-device_budget& supervisor_state::budget_for(const device& dev) {
+const device_budget& supervisor_state::budget_for(const device& dev) {
   auto key = to_string(dev);
-  auto i = budgets.find(key);
-  if (i != budgets.end())
-    return i->second;
-  auto& b = budgets[key];
-  b.device = key;
-  b.capacity = UINT64_MAX;
+  if (auto b = budgets.find(key))
+    return *b;
+  uint64_t capacity = UINT64_MAX;
   if (dev.kind == device::kind_t::cpu) {
     if (auto total = physical_memory_bytes())
-      b.capacity = static_cast<uint64_t>(static_cast<double>(total) *
-                                         cfg.cpu_budget_fraction);
+      capacity = static_cast<uint64_t>(static_cast<double>(total) *
+                                       cfg.cpu_budget_fraction);
   } else if (dev.kind == device::kind_t::cuda) {
     if (auto free = model_backend->free_device_memory(dev))
-      b.capacity =
+      capacity =
           *free > cfg.cuda_reserve_bytes ? *free - cfg.cuda_reserve_bytes : 0;
   }
-  return b;
+  return budgets.open(key, capacity);
+}
+
+void supervisor_state::report_defect(const std::optional<failure>& err) const {
+  if (err)
+    supervisor_log()->error("bookkeeping defect: {}", err->message);
 }
 
 // -- requests -----------------------------------------------------------------
@@ -244,38 +243,34 @@ lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
   auto& entry = slot.entry;
   ++entry.refs;
   entry.last_access = now();
-  auto id = next_lease_id++;
-  leases.emplace(id, lease_record{entry.spec.name, holder, entry.instance,
-                                  slot.model, false});
-  if (holder) {
-    auto& held = holders[holder];
-    if (held.empty())
-      self->monitor(holder);
-    held.insert(id);
-  }
+  if (holder && !leases.holds(holder))
+    self->monitor(holder);
+  auto token = draw_lease_token();
+  auto id =
+      leases.grant(entry.spec.name, entry.instance, holder, slot.model, token);
   return lease{id, entry.spec.name, slot.model,
-               caf::actor_cast<caf::actor>(self)};
+               caf::actor_cast<caf::actor>(self), token};
 }
 
 caf::result<uint32_t> supervisor_state::release(uint64_t id) {
-  auto i = leases.find(id);
-  if (i == leases.end())
-    return make_error(errc::unknown_lease,
-                      "lease " + std::to_string(id) +
-                          " is unknown or was already released");
-  auto rec = std::move(i->second);
-  leases.erase(i);
-  forget_lease(id, rec);
+  // The release message carries the lease id alone, not its token.
+  auto rec = leases.release_unchecked(id);
+  if (!rec)
+    return make_error(rec.error());
+  return settle_returned(*rec);
+}
+
+uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
+  if (rec.holder && !leases.holds(rec.holder))
+    self->demonitor(rec.holder);
   settle_drain();
-  if (rec.retired) {
-    auto j = retired_models.find(rec.model.address());
-    if (j != retired_models.end() && --j->second == 0) {
-      retired_models.erase(j);
-      stop_model(rec.model);
-    }
-    return uint32_t{0};
+  if (rec.revoked) {
+    if (leases.count(rec.model, rec.generation) == 0 &&
+        retired_models.erase(rec.handle.address()) > 0)
+      stop_model(rec.handle);
+    return 0;
   }
-  auto& slot = slots[rec.name];
+  auto& slot = slots[rec.model];
   auto& entry = slot.entry;
   --entry.refs;
   entry.last_access = now();
@@ -289,28 +284,14 @@ caf::result<uint32_t> supervisor_state::release(uint64_t id) {
   return entry.refs;
 }
 
-void supervisor_state::forget_lease(uint64_t id, const lease_record& rec) {
-  if (!rec.holder)
-    return;
-  auto i = holders.find(rec.holder);
-  if (i == holders.end())
-    return;
-  i->second.erase(id);
-  if (i->second.empty()) {
-    self->demonitor(rec.holder);
-    holders.erase(i);
-  }
-}
-
 void supervisor_state::on_holder_down(const caf::down_msg& msg) {
-  auto i = holders.find(msg.source);
-  if (i == holders.end())
+  auto returned = leases.revoke_holder(msg.source);
+  if (returned.empty())
     return;
-  auto ids = i->second;
   supervisor_log()->info("holder {} went down: returning {} lease(s)",
-                         to_string(msg.source), ids.size());
-  for (auto id : ids)
-    release(id);
+                         to_string(msg.source), returned.size());
+  for (auto& rec : returned)
+    settle_returned(rec);
 }
 
 // -- queries ------------------------------------------------------------------
@@ -343,7 +324,7 @@ caf::result<model_info> supervisor_state::info(const std::string& name) const {
 
 std::vector<device_budget> supervisor_state::devices() const {
   std::vector<device_budget> result;
-  for (auto& [dev, b] : budgets)
+  for (auto& [dev, b] : budgets.budgets())
     result.push_back(b);
   return result;
 }
@@ -358,11 +339,8 @@ void supervisor_state::stop_model(const model_actor& model) {
 }
 
 void supervisor_state::on_exit(const caf::exit_msg& msg) {
-  auto j = retired_models.find(msg.source);
-  if (j != retired_models.end()) {
-    retired_models.erase(j);
+  if (retired_models.erase(msg.source) > 0)
     return;
-  }
   for (auto& [name, slot] : slots) {
     if (!slot.model || slot.model.address() != msg.source)
       continue;
@@ -374,8 +352,9 @@ void supervisor_state::on_exit(const caf::exit_msg& msg) {
         retire_leases(slot);
       slot.entry.refs = 0;
       slot.entry.moving = false;
-      budget_for(slot.entry.location).releasing += slot.entry.bytes;
-      slot.entry.move_to(entry_state::unloading);
+      report_defect(budgets.begin_release(to_string(slot.entry.location),
+                                          slot.entry.bytes));
+      report_defect(slot.entry.transition_to(entry_state::unloading));
       on_unloaded(name, slot.entry.instance, "its actor died");
     }
     return;

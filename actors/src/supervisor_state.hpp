@@ -4,7 +4,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <caf/actor_addr.hpp>
@@ -13,9 +12,11 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "cmm/actor_types.hpp"
+#include "cmm/admission.hpp"
 #include "cmm/backend.hpp"
-#include "cmm/device_budget.hpp"
+#include "cmm/budget_ledger.hpp"
 #include "cmm/eviction_policy.hpp"
+#include "cmm/lease_table.hpp"
 #include "cmm/manager_config.hpp"
 #include "cmm/model_entry.hpp"
 
@@ -46,15 +47,8 @@ struct entry_slot {
   std::vector<std::function<void()>> on_absent;
 };
 
-/// One outstanding lease.
-struct lease_record {
-  std::string name;
-  caf::actor_addr holder;
-  uint64_t instance = 0;
-  model_actor model;
-  /// Its model was unloaded by force; releasing it only settles accounts.
-  bool retired = false;
-};
+/// The supervisor's leases: held by actors, on model actors.
+using lease_ledger = lease_table<caf::actor_addr, model_actor>;
 
 /// The supervisor's state and the logic of its handlers. Every handler runs
 /// here, one message at a time, which is why nothing is locked. The logic is
@@ -66,17 +60,15 @@ struct supervisor_state {
   manager_config cfg;
   backend_ptr model_backend;
   std::map<std::string, entry_slot> slots;
-  std::unordered_map<uint64_t, lease_record> leases;
-  std::map<caf::actor_addr, std::set<uint64_t>> holders;
+  lease_ledger leases;
   /// Model actors unloaded by force while leases on them remained: they
   /// answer inference with `model_unloaded` until the last lease is released.
-  std::map<caf::actor_addr, uint32_t> retired_models;
+  std::set<caf::actor_addr> retired_models;
   /// Memory accounts by device string.
-  std::map<std::string, device_budget> budgets;
+  budget_ledger budgets;
   /// Entries waiting for room, by device string, oldest first; a device
   /// without waiters has no key, so an empty map means nobody waits.
   std::map<std::string, std::vector<std::string>> room_queue;
-  uint64_t next_lease_id = 1;
   uint64_t next_waiter_id = 1;
   /// Set by `drain`: new acquires are refused with `shutting_down`.
   bool draining = false;
@@ -150,11 +142,19 @@ private:
 
   void answer_error(waiting_request& req, const failure& err);
 
-  void forget_lease(uint64_t id, const lease_record& rec);
+  /// Settles what a returned lease leaves behind: its holder's monitor, its
+  /// entry's refs and idle timer, or a retired model actor. Answers the
+  /// entry's remaining refs.
+  uint32_t settle_returned(const lease_ledger::record& rec);
 
   void stop_model(const model_actor& model);
 
-  device_budget& budget_for(const device& dev);
+  /// The budget of `dev`, opened with the device's capacity on first use.
+  const device_budget& budget_for(const device& dev);
+
+  /// Logs a refused ledger or state transition: a bookkeeping defect of the
+  /// supervisor, never a caller's error.
+  void report_defect(const std::optional<failure>& err) const;
 
   // -- admission and loading --------------------------------------------------
 
@@ -165,6 +165,9 @@ private:
 
   /// Picks the device for an `auto` entry.
   bool place(entry_slot& slot);
+
+  /// The spec's preferred file and its fallbacks with their estimated sizes.
+  std::vector<sized_variant> sized_variants(const resolved_spec& spec) const;
 
   std::vector<eviction_candidate> idle_on(const std::string& device,
                                           const std::string& except) const;

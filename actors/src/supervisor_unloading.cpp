@@ -11,15 +11,8 @@ namespace cmm {
 // -- unloading ----------------------------------------------------------------
 
 void supervisor_state::retire_leases(entry_slot& slot) {
-  uint32_t count = 0;
-  for (auto& [id, rec] : leases) {
-    if (!rec.retired && rec.name == slot.entry.spec.name) {
-      rec.retired = true;
-      ++count;
-    }
-  }
-  if (count > 0)
-    retired_models[slot.model.address()] += count;
+  if (leases.revoke_model(slot.entry.spec.name) > 0)
+    retired_models.insert(slot.model.address());
 }
 
 bool supervisor_state::begin_unload(entry_slot& slot, const char* reason,
@@ -36,8 +29,8 @@ bool supervisor_state::begin_unload(entry_slot& slot, const char* reason,
   if (keep_actor)
     retire_leases(slot);
   entry.refs = 0;
-  entry.move_to(entry_state::unloading);
-  budget_for(entry.location).releasing += entry.bytes;
+  report_defect(entry.transition_to(entry_state::unloading));
+  report_defect(budgets.begin_release(to_string(entry.location), entry.bytes));
   auto name = entry.spec.name;
   auto instance = entry.instance;
   auto model = slot.model;
@@ -47,8 +40,8 @@ bool supervisor_state::begin_unload(entry_slot& slot, const char* reason,
     on_unloaded(name, instance, reason);
   };
   self->request(model, caf::infinite, free_atom_v)
-    .then([finish](uint64_t) { finish(); },
-          [finish](const caf::error&) { finish(); });
+      .then([finish](uint64_t) { finish(); },
+            [finish](const caf::error&) { finish(); });
   return true;
 }
 
@@ -61,11 +54,9 @@ void supervisor_state::on_unloaded(const std::string& name, uint64_t instance,
   auto& entry = slot.entry;
   supervisor_log()->info("unloaded '{}' from {} ({}), {} bytes freed", name,
                          to_string(entry.location), reason, entry.bytes);
-  auto& b = budget_for(entry.location);
-  b.used -= entry.bytes;
-  b.releasing -= entry.bytes;
-  --b.resident;
-  entry.move_to(entry_state::absent);
+  auto device = to_string(entry.location);
+  report_defect(budgets.finish_release(device, entry.bytes));
+  report_defect(entry.transition_to(entry_state::absent));
   entry.bytes = 0;
   slot.model = nullptr;
   auto callbacks = std::move(slot.on_absent);
@@ -75,7 +66,7 @@ void supervisor_state::on_unloaded(const std::string& name, uint64_t instance,
   // Acquires that arrived during the unload load the model anew.
   if (!slot.waiting.empty() && entry.state == entry_state::absent)
     admit(slot);
-  room_freed(b.device);
+  room_freed(device);
 }
 
 caf::typed_response_promise<bool>
@@ -87,8 +78,8 @@ supervisor_state::unload(const std::string& name, bool force) {
     return rp;
   }
   auto& slot = i->second;
-  if (slot.entry.state == entry_state::unloading
-      || begin_unload(slot, force ? "forced" : "requested", force))
+  if (slot.entry.state == entry_state::unloading ||
+      begin_unload(slot, force ? "forced" : "requested", force))
     slot.on_absent.push_back([rp]() mutable { rp.deliver(true); });
   else
     rp.deliver(false);
@@ -98,8 +89,7 @@ supervisor_state::unload(const std::string& name, bool force) {
 namespace {
 
 /// Counts down unloads and answers once the last one has finished.
-template <class T>
-struct unload_join {
+template <class T> struct unload_join {
   caf::typed_response_promise<T> promise;
   T answer;
   size_t left = 0;
@@ -136,9 +126,9 @@ supervisor_state::cleanup() {
   join->left = 1;
   auto t = now();
   for (auto& [name, slot] : slots) {
-    if (!slot.entry.spec.pinned
-        && is_idle_expired(slot.entry, t, cfg.idle_timeout)
-        && begin_unload(slot, "idle", false)) {
+    if (!slot.entry.spec.pinned &&
+        is_idle_expired(slot.entry, t, cfg.idle_timeout) &&
+        begin_unload(slot, "idle", false)) {
       join->answer.push_back(name);
       ++join->left;
       slot.on_absent.push_back([join] { join->done(); });
@@ -170,17 +160,17 @@ void supervisor_state::on_idle_timer(const std::string& name,
     return;
   auto decision = cmm::on_idle_timer(entry, instance, now(), cfg.idle_timeout);
   switch (decision.action) {
-    case idle_timer_decision::ignore:
-      break;
-    case idle_timer_decision::rearm:
-      arm_idle_timer(slot, decision.delay);
-      break;
-    case idle_timer_decision::unload:
-      bool on_accelerator = entry.location.kind != device::kind_t::cpu
-                            && entry.location == entry.spec.target;
-      if (!(entry.spec.demote && on_accelerator && demote(slot)))
-        begin_unload(slot, "idle", false);
-      break;
+  case idle_timer_decision::ignore:
+    break;
+  case idle_timer_decision::rearm:
+    arm_idle_timer(slot, decision.delay);
+    break;
+  case idle_timer_decision::unload:
+    bool on_accelerator = entry.location.kind != device::kind_t::cpu &&
+                          entry.location == entry.spec.target;
+    if (!(entry.spec.demote && on_accelerator && demote(slot)))
+      begin_unload(slot, "idle", false);
+    break;
   }
 }
 
@@ -209,41 +199,39 @@ void supervisor_state::move_model(entry_slot& slot, const device& to,
   auto& entry = slot.entry;
   entry.moving = true;
   auto bytes = entry.bytes;
-  budget_for(to).reserved += bytes;
+  auto target = budget_for(to).device;
+  report_defect(budgets.reserve(target, bytes));
   auto name = entry.spec.name;
   auto instance = entry.instance;
-  auto settle = [this, name, instance, to, bytes, why](uint64_t moved,
-                                                      bool ok) {
-    budget_for(to).reserved -= bytes;
+  auto settle = [this, name, instance, to, target, bytes, why](uint64_t moved,
+                                                               bool ok) {
     auto i = slots.find(name);
-    if (i == slots.end() || i->second.entry.instance != instance)
+    auto current = i != slots.end() && i->second.entry.instance == instance;
+    if (current)
+      i->second.entry.moving = false;
+    if (!current || !ok) {
+      report_defect(budgets.cancel(target, bytes));
       return;
+    }
     auto& entry = i->second.entry;
-    entry.moving = false;
-    if (!ok)
-      return;
-    auto& from = budget_for(entry.location);
-    from.used -= entry.bytes;
-    --from.resident;
-    auto& target = budget_for(to);
-    target.used += moved;
-    ++target.resident;
-    supervisor_log()->info("moved '{}' from {} to {} ({})", name,
-                           from.device, target.device, why);
+    auto source = to_string(entry.location);
+    report_defect(budgets.move(source, target, entry.bytes, bytes, moved));
+    supervisor_log()->info("moved '{}' from {} to {} ({})", name, source,
+                           target, why);
     entry.location = to;
     entry.bytes = moved;
     entry.last_access = now();
     if (entry.refs == 0 && !entry.idle_timer_armed)
       arm_idle_timer(i->second, cfg.idle_timeout);
-    room_freed(from.device);
+    room_freed(source);
   };
   self->request(slot.model, caf::infinite, move_atom_v, to_string(to))
-    .then([settle](uint64_t moved) { settle(moved, true); },
-          [settle, name](const caf::error& err) {
-            supervisor_log()->warn("could not move '{}': {}", name,
-                                   to_string(to_failure(err)));
-            settle(0, false);
-          });
+      .then([settle](uint64_t moved) { settle(moved, true); },
+            [settle, name](const caf::error& err) {
+              supervisor_log()->warn("could not move '{}': {}", name,
+                                     to_string(to_failure(err)));
+              settle(0, false);
+            });
 }
 
 } // namespace cmm

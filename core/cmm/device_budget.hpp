@@ -6,8 +6,9 @@
 namespace cmm {
 
 /// The memory account of one device: what it may hold, what resident models
-/// measure, and what loads in flight have reserved by estimate. The
-/// supervisor keeps one per device; `devices` reports them.
+/// measure, and what loads in flight have reserved by estimate. A value:
+/// `budget_ledger` keeps one per device and alone changes it; `devices`
+/// reports copies.
 struct device_budget {
   /// Canonical device string, e.g. `cuda:0`, `sim:2`, `cpu`.
   std::string device;

@@ -25,9 +25,11 @@ enum class entry_state {
 const char* to_string(entry_state x);
 
 /// Whether the state machine allows moving from `from` to `to`.
-bool is_legal_transition(entry_state from, entry_state to);
+[[nodiscard]] bool is_legal_transition(entry_state from, entry_state to);
 
-/// Returns a failure naming both states when the transition is illegal.
-std::optional<failure> check_transition(entry_state from, entry_state to);
+/// Returns an `illegal_transition` failure naming both states when the
+/// transition is illegal.
+[[nodiscard]] std::optional<failure> check_transition(entry_state from,
+                                                      entry_state to);
 
 } // namespace cmm

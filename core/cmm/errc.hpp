@@ -29,6 +29,11 @@ enum class errc : uint8_t {
   timeout,
   manager_unavailable,
   insufficient_memory,
+  /// A state change the entry state machine does not allow.
+  illegal_transition,
+  /// A ledger transition that would take a count below zero or past its
+  /// range: a bookkeeping defect, refused instead of wrapped.
+  accounting_error,
 };
 
 /// Returns the enumerator's name, e.g. `"model_not_found"`.

@@ -13,8 +13,8 @@
 namespace cmm {
 
 /// The supervisor's bookkeeping for one model: what it is, its state, who
-/// uses it and what it costs. Plain data; only `move_to` guards the state
-/// machine.
+/// uses it and what it costs. Plain data; only `transition_to` guards the
+/// state machine.
 struct model_entry {
   resolved_spec spec;
   entry_state state = entry_state::absent;
@@ -45,8 +45,9 @@ struct model_entry {
   bool idle_timer_armed = false;
   std::optional<failure_record> last_failure;
 
-  /// Moves to `next`, or returns why that transition is illegal.
-  std::optional<failure> move_to(entry_state next);
+  /// Enters `next`, or stays and returns why that transition is illegal
+  /// (`illegal_transition`).
+  [[nodiscard]] std::optional<failure> transition_to(entry_state next);
 };
 
 /// What `info` and `list` report about one entry.

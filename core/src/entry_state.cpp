@@ -44,9 +44,9 @@ bool is_legal_transition(entry_state from, entry_state to) {
 std::optional<failure> check_transition(entry_state from, entry_state to) {
   if (is_legal_transition(from, to))
     return std::nullopt;
-  return failure{errc::invalid_spec, std::string{"illegal state transition "} +
-                                         to_string(from) + " -> " +
-                                         to_string(to)};
+  return failure{errc::illegal_transition,
+                 std::string{"illegal state transition "} + to_string(from) +
+                     " -> " + to_string(to)};
 }
 
 } // namespace cmm

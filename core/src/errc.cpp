@@ -46,6 +46,10 @@ const char* to_string(errc x) {
     return "manager_unavailable";
   case errc::insufficient_memory:
     return "insufficient_memory";
+  case errc::illegal_transition:
+    return "illegal_transition";
+  case errc::accounting_error:
+    return "accounting_error";
   }
   return "unknown_error";
 }

@@ -2,7 +2,7 @@
 
 namespace cmm {
 
-std::optional<failure> model_entry::move_to(entry_state next) {
+std::optional<failure> model_entry::transition_to(entry_state next) {
   if (auto err = check_transition(state, next))
     return err;
   state = next;

@@ -50,6 +50,8 @@ TEST_CASE_METHOD(deterministic_fixture,
   REQUIRE(second);
   CHECK(first.value->model == second.value->model);
   CHECK(first.value->id != second.value->id);
+  CHECK_FALSE(first.value->token.empty());
+  CHECK(first.value->token != second.value->token);
   CHECK(info("alpha").refs == 2);
   CHECK(backend->total_loads() == 1);
 }

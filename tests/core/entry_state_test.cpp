@@ -1,6 +1,7 @@
 #include "cmm/entry_state.hpp"
 
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -12,12 +13,14 @@ namespace {
 
 using s = entry_state;
 
-const entry_state all_states[] = {s::absent, s::loading, s::ready, s::unloading,
-                                  s::failed};
+const entry_state all_states[] = {s::absent, s::waiting,   s::loading,
+                                  s::ready,  s::unloading, s::failed};
 
 // The legal transitions exactly as the header documents them:
 // absent -> loading -> ready -> unloading -> absent, loading -> failed,
-// failed -> loading (a retry) and failed -> absent (a reset).
+// failed -> loading (a retry) and failed -> absent (a reset); waiting for
+// room: absent|failed -> waiting -> loading, waiting -> absent (a deadline)
+// and loading -> waiting (out of memory, waiting for evictions).
 bool documented_legal(entry_state from, entry_state to) {
   return (from == s::absent && to == s::loading) ||
          (from == s::loading && to == s::ready) ||
@@ -25,13 +28,19 @@ bool documented_legal(entry_state from, entry_state to) {
          (from == s::ready && to == s::unloading) ||
          (from == s::unloading && to == s::absent) ||
          (from == s::failed && to == s::loading) ||
-         (from == s::failed && to == s::absent);
+         (from == s::failed && to == s::absent) ||
+         (from == s::absent && to == s::waiting) ||
+         (from == s::failed && to == s::waiting) ||
+         (from == s::waiting && to == s::loading) ||
+         (from == s::waiting && to == s::absent) ||
+         (from == s::loading && to == s::waiting);
 }
 
 } // namespace
 
 TEST_CASE("every entry state has a name", "[entry_state]") {
   CHECK(std::string{to_string(s::absent)} == "absent");
+  CHECK(std::string{to_string(s::waiting)} == "waiting");
   CHECK(std::string{to_string(s::loading)} == "loading");
   CHECK(std::string{to_string(s::ready)} == "ready");
   CHECK(std::string{to_string(s::unloading)} == "unloading");
@@ -49,7 +58,7 @@ TEST_CASE("is_legal_transition matches the documented table", "[entry_state]") {
         ++legal;
     }
   }
-  CHECK(legal == 7);
+  CHECK(legal == 12);
 }
 
 TEST_CASE("no state may move to itself", "[entry_state]") {
@@ -70,24 +79,56 @@ TEST_CASE("check_transition names both states of an illegal move",
         continue;
       }
       REQUIRE(err);
-      CHECK(err->code != errc::none);
+      CHECK(err->code == errc::illegal_transition);
       CHECK(err->message.find(std::string{to_string(from)} + " -> " +
                               to_string(to)) != std::string::npos);
     }
   }
 }
 
-TEST_CASE("model_entry::move_to follows the state machine", "[entry_state]") {
+namespace {
+
+struct walk_case {
+  const char* what;
+  std::vector<entry_state> path;
+};
+
+} // namespace
+
+TEST_CASE("model_entry::transition_to walks every documented path",
+          "[entry_state]") {
+  auto c = GENERATE(values<walk_case>({
+      {"load, use, unload", {s::loading, s::ready, s::unloading, s::absent}},
+      {"fail, retry", {s::loading, s::failed, s::loading, s::ready}},
+      {"fail, reset", {s::loading, s::failed, s::absent}},
+      {"wait for room, then load", {s::waiting, s::loading, s::ready}},
+      {"wait for room, give up", {s::waiting, s::absent}},
+      {"fail, then wait for room", {s::loading, s::failed, s::waiting}},
+      {"out of memory: wait for evictions, load again",
+       {s::loading, s::waiting, s::loading, s::ready}},
+  }));
+  CAPTURE(c.what);
   model_entry entry;
-  REQUIRE(entry.state == s::absent);
-  CHECK_FALSE(entry.move_to(s::loading));
-  CHECK_FALSE(entry.move_to(s::failed));
-  CHECK_FALSE(entry.move_to(s::loading));
-  CHECK_FALSE(entry.move_to(s::ready));
-  auto err = entry.move_to(s::absent);
-  REQUIRE(err);
-  CHECK(entry.state == s::ready);
-  CHECK_FALSE(entry.move_to(s::unloading));
-  CHECK_FALSE(entry.move_to(s::absent));
-  CHECK(entry.state == s::absent);
+  for (auto next : c.path) {
+    CAPTURE(to_string(entry.state), to_string(next));
+    CHECK_FALSE(entry.transition_to(next));
+    CHECK(entry.state == next);
+  }
+}
+
+TEST_CASE("model_entry::transition_to refuses an illegal move and stays",
+          "[entry_state]") {
+  for (auto from : all_states) {
+    for (auto to : all_states) {
+      if (documented_legal(from, to))
+        continue;
+      CAPTURE(to_string(from), to_string(to));
+      model_entry entry;
+      entry.state = from;
+      auto err = entry.transition_to(to);
+      REQUIRE(err);
+      CHECK(err->code == errc::illegal_transition);
+      CHECK(entry.state == from);
+    }
+  }
 }
