@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds what is stale and runs every test with ctest.
+# Builds what is stale and runs every test with ctest, then a short smoke of
+# each fuzz target (tools/fuzz.sh --smoke, clang build in ./build-fuzz).
 #   tools/test.sh              the regular build (./build)
 #   tools/test.sh --sanitize   AddressSanitizer + UBSan build (./build-asan)
 set -euo pipefail
@@ -13,5 +14,5 @@ else
   build=$root/build
   "$root/tools/setup.sh" "$build"
 fi
-cd "$build"
-ctest -j "$(nproc)" --output-on-failure --timeout 600
+(cd "$build" && ctest -j "$(nproc)" --output-on-failure --timeout 600)
+"$root/tools/fuzz.sh" --smoke

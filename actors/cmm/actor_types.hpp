@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/binary_deserializer.hpp>
 #include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/replies_to.hpp>
@@ -165,8 +167,39 @@ typename Inspector::result_type inspect(Inspector& f, device_budget& x) {
            x.used, x.reserved, x.releasing, x.resident);
 }
 
+/// A tensor's payload as it crosses the wire: a length, then raw bytes. CAF
+/// 0.17 sizes a byte vector to whatever length a peer claims before it
+/// checks that the message holds that much; decoding this compares the
+/// length with the bytes left first, so a lying length costs nothing.
+/// (CAF decodes nested values through the `caf::deserializer` base, hence
+/// the cast to the binary deserializer that knows what is left.)
+struct wire_bytes {
+  std::vector<uint8_t>& bytes;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_bytes& x) {
+  if constexpr (std::is_base_of<caf::deserializer, Inspector>::value) {
+    size_t size = 0;
+    if (auto err = f.begin_sequence(size))
+      return err;
+    auto* binary = dynamic_cast<caf::binary_deserializer*>(&f);
+    if (binary == nullptr || size > binary->remaining())
+      return caf::make_error(caf::sec::end_of_stream);
+    x.bytes.resize(size);
+    if (size > 0)
+      if (auto err = f.apply_raw(size, x.bytes.data()))
+        return err;
+    return f.end_sequence();
+  } else {
+    return f(x.bytes);
+  }
+}
+
 /// Tensors travel as dtype, shape and raw bytes: CAF 0.17's serializer
-/// corrupts special floats, a byte block does not.
+/// corrupts special floats, a byte block does not. The dtype byte arrives as
+/// sent, defined or not: the boundary checks (tensor_check.hpp) refuse it
+/// with a message, where a decoding error would leave the caller waiting.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, tensor& x) {
   auto type = static_cast<uint8_t>(x.type);
@@ -180,8 +213,8 @@ typename Inspector::result_type inspect(Inspector& f, tensor& x) {
     x.bytes = std::make_shared<const std::vector<uint8_t>>(std::move(payload));
     return caf::none;
   });
-  return f(caf::meta::type_name("cmm::tensor"), type, x.shape, payload,
-           restore);
+  wire_bytes wire{payload};
+  return f(caf::meta::type_name("cmm::tensor"), type, x.shape, wire, restore);
 }
 
 } // namespace cmm

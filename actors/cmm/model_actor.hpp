@@ -6,6 +6,7 @@
 
 #include "cmm/actor_types.hpp"
 #include "cmm/backend.hpp"
+#include "cmm/tensor_check.hpp"
 #include "cmm/warmup_spec.hpp"
 
 namespace cmm {
@@ -18,6 +19,8 @@ struct model_actor_state {
   load_request request;
   std::string entry_name;
   std::optional<warmup_spec> warmup;
+  /// What one inference request may carry.
+  request_limits limits;
   std::unique_ptr<loaded_model> model;
 
   ~model_actor_state();
@@ -28,10 +31,13 @@ struct model_actor_state {
   static inline const char* name = "cmm.model";
 };
 
-/// Behaviour of the model actor for the entry `entry_name`.
+/// Behaviour of the model actor for the entry `entry_name`. Every inference
+/// request is checked against `limits` (see tensor_check.hpp) before the
+/// model sees it.
 model_actor::behavior_type
 model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
                  backend_ptr model_backend, load_request request,
-                 std::string entry_name, std::optional<warmup_spec> warmup);
+                 std::string entry_name, std::optional<warmup_spec> warmup,
+                 request_limits limits);
 
 } // namespace cmm

@@ -5,9 +5,9 @@
 
 #include "cmm/actor_types.hpp"
 #include "cmm/byte_size.hpp"
-#include "cmm/model_root.hpp"
 #include "cmm/device.hpp"
 #include "cmm/error.hpp"
+#include "cmm/model_root.hpp"
 #include "cmm/model_spec.hpp"
 
 namespace cmm {
@@ -39,7 +39,10 @@ void declare_options(caf::config_option_set& opts) {
       .add<caf::timespan>("admission-timeout",
                           "how long an acquire waits for room (e.g. 30s)")
       .add<std::string>("model-root",
-                        "catalog paths resolve inside this folder");
+                        "catalog paths resolve inside this folder")
+      .add<std::string>("max-request-bytes",
+                        "input bytes one inference request may carry "
+                        "(default 256MiB)");
 }
 
 namespace {
@@ -57,7 +60,8 @@ std::optional<failure> read_memory_options(const caf::actor_system_config& cfg,
       if (!dev || !size)
         return failure{errc::invalid_spec,
                        "cmm.budgets: expected DEVICE=SIZE (e.g. cuda:0=6GB), "
-                       "got '" + text + "'"};
+                       "got '" +
+                           text + "'"};
       out.budgets[to_string(*dev)] = *size;
     }
   }
@@ -77,9 +81,17 @@ std::optional<failure> read_memory_options(const caf::actor_system_config& cfg,
     auto parsed = parse_eviction_policy(*policy);
     if (!parsed)
       return failure{errc::invalid_spec,
-                     "cmm.eviction-policy: use lru or cost-aware, not '"
-                         + *policy + "'"};
+                     "cmm.eviction-policy: use lru or cost-aware, not '" +
+                         *policy + "'"};
     out.policy = *parsed;
+  }
+  if (auto limit = caf::get_if<std::string>(&cfg, "cmm.max-request-bytes")) {
+    auto size = parse_byte_size(*limit);
+    if (!size || *size == 0)
+      return failure{errc::invalid_spec,
+                     "cmm.max-request-bytes: not a positive size: '" + *limit +
+                         "'"};
+    out.limits.max_request_bytes = *size;
   }
   auto wait = caf::get_or(cfg, "cmm.admission-timeout",
                           caf::timespan{out.admission_timeout});
@@ -130,11 +142,12 @@ read_manager_config(const caf::actor_system_config& cfg) {
       auto text = caf::get_if<std::string>(&value);
       catalog_entry entry;
       if (!text || !parse_catalog_entry(id, *text, entry))
-        return failure{errc::invalid_spec,
-                       "cmm.models." + id +
-                           ": expected \"PATH,TYPE[,DEVICE[,DTYPE[,OPTION...]]]\" "
-                           "with options pin, demote, warmup=DTYPE:DIMS*RUNS, "
-                           "fallback=LABEL:PATH"};
+        return failure{
+            errc::invalid_spec,
+            "cmm.models." + id +
+                ": expected \"PATH,TYPE[,DEVICE[,DTYPE[,OPTION...]]]\" "
+                "with options pin, demote, warmup=DTYPE:DIMS*RUNS, "
+                "fallback=LABEL:PATH"};
       if (auto err = check_type(entry.type, out.allowed_types))
         return failure{err->code, "cmm.models." + id + ": " + err->message};
       out.models.emplace(id, std::move(entry));

@@ -21,7 +21,7 @@ auto& log() {
 
 caf::timespan since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<caf::timespan>(
-    std::chrono::steady_clock::now() - start);
+      std::chrono::steady_clock::now() - start);
 }
 
 double seconds(caf::timespan x) {
@@ -79,54 +79,61 @@ caf::result<load_report> model_actor_state::load() {
 model_actor::behavior_type
 model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
                  backend_ptr model_backend, load_request request,
-                 std::string entry_name, std::optional<warmup_spec> warmup) {
+                 std::string entry_name, std::optional<warmup_spec> warmup,
+                 request_limits limits) {
   auto& st = self->state;
   st.model_backend = std::move(model_backend);
   st.request = std::move(request);
   st.entry_name = std::move(entry_name);
   st.warmup = std::move(warmup);
+  st.limits = limits;
   return {
-    [self](load_atom) { return self->state.load(); },
-    [self](infer_atom, const std::vector<tensor>& inputs)
-      -> caf::result<std::vector<tensor>> {
-      auto& st = self->state;
-      if (!st.model)
-        return make_error(errc::model_unloaded,
-                          "model '" + st.entry_name
-                            + "' was unloaded: acquire it again");
-      try {
-        auto outputs = st.model->infer(inputs);
-        if (!outputs)
-          return make_error(outputs.error());
-        return std::move(*outputs);
-      } catch (const std::exception& ex) {
-        return make_error(errc::inference_failed, ex.what());
-      }
-    },
-    [self](move_atom, const std::string& target) -> caf::result<uint64_t> {
-      auto& st = self->state;
-      auto dev = parse_device(target);
-      if (!dev)
-        return make_error(dev.error());
-      if (!st.model)
-        return make_error(errc::model_unloaded,
-                          "model '" + st.entry_name + "' is not loaded");
-      if (auto err = st.model->move_to(*dev))
-        return make_error(*err);
-      log()->info("moved '{}' from {} to {}", st.entry_name,
-                  to_string(st.request.target), target);
-      st.request.target = *dev;
-      return st.model->bytes();
-    },
-    [self](free_atom) -> uint64_t {
-      auto& st = self->state;
-      uint64_t bytes = st.model ? st.model->bytes() : 0;
-      st.model.reset();
-      // Tensors below glibc's mmap threshold stay in malloc's arenas after
-      // a free; hand them back so an unload really returns memory.
-      malloc_trim(0);
-      return bytes;
-    },
+      [self](load_atom) { return self->state.load(); },
+      [self](infer_atom, const std::vector<tensor>& inputs)
+          -> caf::result<std::vector<tensor>> {
+        auto& st = self->state;
+        if (!st.model)
+          return make_error(errc::model_unloaded,
+                            "model '" + st.entry_name +
+                                "' was unloaded: acquire it again");
+        if (auto err = check_inputs(inputs, st.limits)) {
+          log()->info("refused an inference request for '{}': {}",
+                      st.entry_name, err->message);
+          return make_error(*err);
+        }
+        try {
+          auto outputs = st.model->infer(inputs);
+          if (!outputs)
+            return make_error(outputs.error());
+          return std::move(*outputs);
+        } catch (const std::exception& ex) {
+          return make_error(errc::inference_failed, ex.what());
+        }
+      },
+      [self](move_atom, const std::string& target) -> caf::result<uint64_t> {
+        auto& st = self->state;
+        auto dev = parse_device(target);
+        if (!dev)
+          return make_error(dev.error());
+        if (!st.model)
+          return make_error(errc::model_unloaded,
+                            "model '" + st.entry_name + "' is not loaded");
+        if (auto err = st.model->move_to(*dev))
+          return make_error(*err);
+        log()->info("moved '{}' from {} to {}", st.entry_name,
+                    to_string(st.request.target), target);
+        st.request.target = *dev;
+        return st.model->bytes();
+      },
+      [self](free_atom) -> uint64_t {
+        auto& st = self->state;
+        uint64_t bytes = st.model ? st.model->bytes() : 0;
+        st.model.reset();
+        // Tensors below glibc's mmap threshold stay in malloc's arenas after
+        // a free; hand them back so an unload really returns memory.
+        malloc_trim(0);
+        return bytes;
+      },
   };
 }
 

@@ -228,10 +228,11 @@ void supervisor_state::start_load(entry_slot& slot,
   if (cfg.detached_models)
     slot.model = self->spawn<caf::detached + caf::linked>(
         model_actor_impl, model_backend, req, entry.spec.name,
-        entry.spec.warmup);
+        entry.spec.warmup, cfg.limits);
   else
     slot.model = self->spawn<caf::linked>(model_actor_impl, model_backend, req,
-                                          entry.spec.name, entry.spec.warmup);
+                                          entry.spec.name, entry.spec.warmup,
+                                          cfg.limits);
   auto name = entry.spec.name;
   auto instance = entry.instance;
   self->request(slot.model, caf::infinite, load_atom_v)

@@ -108,6 +108,13 @@ supervisor_state::check_holder(const caf::actor_addr& holder,
   return std::nullopt;
 }
 
+std::optional<failure> supervisor_state::check_wait(caf::timespan timeout) {
+  if (timeout < caf::timespan{0} || timeout > max_acquire_wait)
+    return failure{errc::bad_input,
+                   "an acquire's timeout must lie between 0 and 24 hours"};
+  return std::nullopt;
+}
+
 caf::typed_response_promise<uint32_t> supervisor_state::drain() {
   draining = true;
   drain_waiters.push_back(self->make_response_promise<uint32_t>());
@@ -159,15 +166,13 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
   auto rp = req.acquire;
   req.holder =
       holder ? holder.address() : caf::actor_cast<caf::actor_addr>(sender);
-  req.deadline = now() + std::max(timeout, caf::timespan{0});
-  req.patience = spec.wait_ms > 0
-                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
-                     : cfg.admission_timeout;
-  auto err = check_caller(spec, sender);
-  if (!err)
-    err = check_holder(req.holder, sender);
-  if (err) {
-    rp.deliver(make_error(*err));
+  auto refused = check_caller(spec, sender);
+  if (!refused)
+    refused = check_holder(req.holder, sender);
+  if (!refused)
+    refused = check_wait(timeout);
+  if (refused) {
+    rp.deliver(make_error(*refused));
     return rp;
   }
   auto resolved = resolve(spec, cfg);
@@ -175,6 +180,11 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
     rp.deliver(make_error(resolved.error()));
     return rp;
   }
+  // Only now: resolve has bounded wait_ms.
+  req.patience = spec.wait_ms > 0
+                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
+                     : cfg.admission_timeout;
+  req.deadline = now() + timeout;
   if (!resolved->auto_place) {
     load_request probe{resolved->path, resolved->target, resolved->precision};
     if (auto err = model_backend->check(probe)) {
@@ -199,9 +209,6 @@ supervisor_state::preload(const model_spec& spec) {
   req.is_preload = true;
   req.preload = self->make_response_promise<model_info>();
   auto rp = req.preload;
-  req.patience = spec.wait_ms > 0
-                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
-                     : cfg.admission_timeout;
   if (auto err = check_caller(spec, sender)) {
     rp.deliver(make_error(*err));
     return rp;
@@ -211,6 +218,10 @@ supervisor_state::preload(const model_spec& spec) {
     rp.deliver(make_error(resolved.error()));
     return rp;
   }
+  // Only now: resolve has bounded wait_ms.
+  req.patience = spec.wait_ms > 0
+                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
+                     : cfg.admission_timeout;
   auto slot = slot_for(*resolved);
   if (!slot) {
     rp.deliver(slot.error());

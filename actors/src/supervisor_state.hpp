@@ -81,6 +81,9 @@ struct supervisor_state {
 
   static inline const char* name = "cmm.supervisor";
 
+  /// The longest an acquire may say its caller waits.
+  static constexpr caf::timespan max_acquire_wait = std::chrono::hours{24};
+
   void init(supervisor_pointer ptr, manager_config config, backend_ptr be);
 
   // -- requests (supervisor_state.cpp) ----------------------------------------
@@ -131,6 +134,9 @@ private:
   std::optional<failure>
   check_caller(const model_spec& spec,
                const caf::strong_actor_ptr& sender) const;
+
+  /// Refuses an acquire's timeout outside [0, max_acquire_wait].
+  static std::optional<failure> check_wait(caf::timespan timeout);
 
   /// Refuses a holder the sender may not name: a remote sender naming an
   /// actor of this node, or an anonymous sender.

@@ -8,6 +8,7 @@
 #include "cmm/clock.hpp"
 #include "cmm/eviction_policy.hpp"
 #include "cmm/failure_record.hpp"
+#include "cmm/tensor_check.hpp"
 
 namespace cmm {
 
@@ -38,6 +39,9 @@ struct manager_config {
   eviction_policy policy = eviction_policy::lru;
   /// How long an acquire waits for room before `insufficient_memory`.
   duration admission_timeout = std::chrono::seconds{30};
+  /// What one inference request may carry (`cmm.max-request-bytes`); a
+  /// request beyond it is `bad_input` and the model stays ready.
+  request_limits limits;
   /// Half-life of the acquire rate the cost-aware policy weighs.
   duration rate_half_life = std::chrono::seconds{60};
   /// Model actors get their own thread. Tests turn this off to run model

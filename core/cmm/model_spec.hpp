@@ -50,8 +50,20 @@ struct resolved_spec {
   std::vector<model_variant> fallbacks;
 };
 
-/// Checks a spec: the id must be in the catalog, the type among the allowed
-/// ones (the error lists them), device and dtype well-formed.
+/// The longest string a spec field may hold, in bytes.
+constexpr size_t max_spec_field_bytes = 4096;
+
+/// The longest wait for room an acquire may ask for: a day.
+constexpr uint64_t max_wait_ms = 24 * 60 * 60 * 1000;
+
+/// Checks what a spec from outside may cost before anything else reads it:
+/// no field longer than `max_spec_field_bytes` or holding a NUL byte, and
+/// `wait_ms` at most `max_wait_ms`.
+std::optional<failure> check_spec_limits(const model_spec& spec);
+
+/// Checks a spec: its limits (`check_spec_limits`), the id in the catalog,
+/// the type among the allowed ones (the error lists them), device and dtype
+/// well-formed.
 result<resolved_spec> resolve(const model_spec& spec,
                               const manager_config& cfg);
 

@@ -17,7 +17,8 @@ struct tensor {
   std::vector<int64_t> shape;
   std::shared_ptr<const std::vector<uint8_t>> bytes;
 
-  /// Number of elements the shape describes.
+  /// Number of elements the shape describes; -1 where an extent is negative
+  /// or the count overflows.
   int64_t numel() const;
 
   /// Size of the payload in bytes (0 for a tensor without buffer).
@@ -27,7 +28,8 @@ struct tensor {
   std::vector<float> to_floats() const;
 };
 
-/// Builds a tensor, checking that `bytes` holds exactly the elements `shape`
+/// Builds a tensor, checking it as `check_tensor` does (see tensor_check.hpp):
+/// a defined dtype, and `bytes` holding exactly the elements `shape`
 /// describes.
 result<tensor> make_tensor(dtype type, std::vector<int64_t> shape,
                            std::vector<uint8_t> bytes);

@@ -23,7 +23,11 @@ const char* to_string(dtype x) {
   case dtype::boolean:
     return "bool";
   }
-  return "?";
+  return "unknown";
+}
+
+bool is_defined(dtype x) {
+  return static_cast<uint8_t>(x) <= static_cast<uint8_t>(dtype::boolean);
 }
 
 std::optional<dtype> parse_dtype(std::string_view str) {
@@ -68,7 +72,7 @@ size_t element_size(dtype x) {
   case dtype::boolean:
     return 1;
   }
-  return 1;
+  return 0;
 }
 
 bool is_floating(dtype x) {

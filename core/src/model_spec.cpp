@@ -50,8 +50,36 @@ std::optional<device> parse_auto_device(std::string_view str,
   return place;
 }
 
+std::optional<failure> check_spec_limits(const model_spec& spec) {
+  std::pair<const char*, const std::string*> fields[] = {
+      {"id", &spec.id},
+      {"path", &spec.path},
+      {"type", &spec.type},
+      {"device", &spec.device},
+      {"dtype", &spec.dtype}};
+  for (auto [name, value] : fields) {
+    if (value->size() > max_spec_field_bytes)
+      return failure{errc::invalid_spec,
+                     std::string{"the spec's "} + name + " holds " +
+                         std::to_string(value->size()) + " bytes; at most " +
+                         std::to_string(max_spec_field_bytes) +
+                         " are accepted"};
+    if (value->find('\0') != std::string::npos)
+      return failure{errc::invalid_spec,
+                     std::string{"the spec's "} + name + " holds a NUL byte"};
+  }
+  if (spec.wait_ms > max_wait_ms)
+    return failure{errc::invalid_spec,
+                   "the spec asks to wait " + std::to_string(spec.wait_ms) +
+                       " ms for room; at most " + std::to_string(max_wait_ms) +
+                       " (a day) are accepted"};
+  return std::nullopt;
+}
+
 result<resolved_spec> resolve(const model_spec& spec,
                               const manager_config& cfg) {
+  if (auto err = check_spec_limits(spec))
+    return *err;
   resolved_spec out;
   std::string device_str = spec.device;
   std::string dtype_str = spec.dtype;

@@ -1,15 +1,19 @@
 #include "cmm/tensor.hpp"
 
+#include "cmm/tensor_check.hpp"
+
 #include <cmath>
 #include <cstring>
-#include <numeric>
 #include <stdexcept>
 
 namespace cmm {
 
 int64_t tensor::numel() const {
-  return std::accumulate(shape.begin(), shape.end(), int64_t{1},
-                         [](int64_t x, int64_t y) { return x * y; });
+  int64_t total = 1;
+  for (auto extent : shape)
+    if (extent < 0 || __builtin_mul_overflow(total, extent, &total))
+      return -1;
+  return total;
 }
 
 size_t tensor::nbytes() const {
@@ -32,7 +36,10 @@ void write_at(std::vector<uint8_t>& buf, size_t index, T value) {
 } // namespace
 
 std::vector<float> tensor::to_floats() const {
-  auto n = nbytes() / element_size(type);
+  auto size = element_size(type);
+  if (size == 0)
+    return {};
+  auto n = nbytes() / size;
   std::vector<float> out(n);
   const uint8_t* data = bytes ? bytes->data() : nullptr;
   for (size_t i = 0; i < n; ++i) {
@@ -66,21 +73,16 @@ result<tensor> make_tensor(dtype type, std::vector<int64_t> shape,
   tensor t;
   t.type = type;
   t.shape = std::move(shape);
-  for (auto d : t.shape)
-    if (d < 0)
-      return failure{errc::bad_input, "tensor shape has a negative extent"};
-  auto expected = static_cast<size_t>(t.numel()) * element_size(type);
-  if (expected != bytes.size())
-    return failure{errc::bad_input, "tensor payload holds " +
-                                        std::to_string(bytes.size()) +
-                                        " bytes but its shape and dtype need " +
-                                        std::to_string(expected)};
   t.bytes = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
+  if (auto err = check_tensor(t, "the tensor"))
+    return *err;
   return t;
 }
 
 tensor make_tensor_from_floats(dtype type, std::vector<int64_t> shape,
                                const std::vector<float>& values) {
+  if (!is_defined(type))
+    throw std::invalid_argument("make_tensor_from_floats: no such dtype");
   tensor t;
   t.type = type;
   t.shape = std::move(shape);

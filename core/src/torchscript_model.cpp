@@ -9,6 +9,7 @@
 #include <torch/cuda.h>
 
 #include "cmm/cuda_memory.hpp"
+#include "cmm/tensor_check.hpp"
 
 namespace cmm {
 
@@ -90,20 +91,14 @@ std::string input_name(size_t index) {
 
 result<at::Tensor> to_torch(const tensor& x, size_t index, at::Device dev,
                             at::ScalarType floating_type) {
-  for (auto extent : x.shape)
-    if (extent < 0)
-      return failure{errc::bad_input,
-                     input_name(index) + " has a negative extent"};
-  auto expected = static_cast<size_t>(x.numel()) * element_size(x.type);
-  if (x.nbytes() != expected)
-    return failure{errc::bad_input, input_name(index) + " holds " +
-                                        std::to_string(x.nbytes()) +
-                                        " bytes but its shape and dtype need " +
-                                        std::to_string(expected)};
+  // Checked here too, not only where it arrived: libtorch reads as many
+  // bytes as shape and dtype say, whatever the buffer holds.
+  if (auto err = check_tensor(x, input_name(index)))
+    return *err;
   auto options = at::TensorOptions().dtype(to_scalar_type(x.type));
   // from_blob does not write; the copy below makes sure the model cannot
   // write into the shared, immutable buffer either.
-  auto src = expected == 0
+  auto src = x.nbytes() == 0
                  ? at::empty(x.shape, options)
                  : at::from_blob(const_cast<uint8_t*>(x.bytes->data()), x.shape,
                                  options);

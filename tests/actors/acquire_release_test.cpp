@@ -144,6 +144,40 @@ TEST_CASE_METHOD(deterministic_fixture,
   CHECK(good.value->front().to_floats() == std::vector<float>{1.5f, -2.0f});
 }
 
+TEST_CASE("a model actor refuses malformed or oversize inputs before its "
+          "model sees them, and stays ready",
+          "[infer][hostile]") {
+  auto cfg = deterministic_fixture::default_config();
+  cfg.limits.max_request_bytes = 64;
+  deterministic_fixture f{cfg};
+  auto granted = f.acquire("alpha");
+  REQUIRE(granted);
+  auto model = granted.value->model;
+  auto refused = [&](tensor x) {
+    auto res =
+        f.ask<std::vector<tensor>>(model, infer_atom_v, std::vector<tensor>{x});
+    REQUIRE_FALSE(res);
+    CHECK(res.error.code == errc::bad_input);
+    return res.error.message;
+  };
+  auto input = make_tensor_from_floats(dtype::f32, {2}, {1.5f, -2.0f});
+  auto unknown = input;
+  unknown.type = static_cast<dtype>(200);
+  CHECK_THAT(refused(unknown), Catch::Contains("dtype code 200"));
+  auto overflowing = input;
+  overflowing.shape = {int64_t{1} << 62, 16};
+  CHECK_THAT(refused(overflowing), Catch::Contains("64 bits"));
+  auto oversize =
+      make_tensor_from_floats(dtype::f32, {17}, std::vector<float>(17, 1.0f));
+  CHECK_THAT(refused(oversize), Catch::Contains("cmm.max-request-bytes"));
+  CHECK(f.backend->loads("sim://alpha?bytes=1000") == 1);
+  CHECK(f.info("alpha").state == "ready");
+  auto good = f.ask<std::vector<tensor>>(model, infer_atom_v,
+                                         std::vector<tensor>{input});
+  REQUIRE(good);
+  CHECK(good.value->front().to_floats() == std::vector<float>{1.5f, -2.0f});
+}
+
 TEST_CASE_METHOD(deterministic_fixture,
                  "a path-based acquire works like the seed's load_model",
                  "[acquire]") {

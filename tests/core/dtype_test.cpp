@@ -99,3 +99,16 @@ TEST_CASE("parse_model_dtype rejects integer and bool types", "[dtype]") {
   CHECK(parse_dtype(text));
   CHECK_FALSE(parse_model_dtype(text));
 }
+
+TEST_CASE("a byte that names no dtype is known as such", "[dtype][hostile]") {
+  for (auto& c : all_dtypes)
+    CHECK(is_defined(c.type));
+  for (int code : {7, 8, 100, 200, 255}) {
+    CAPTURE(code);
+    auto x = static_cast<dtype>(code);
+    CHECK_FALSE(is_defined(x));
+    CHECK(element_size(x) == 0);
+    CHECK(std::string{to_string(x)} == "unknown");
+    CHECK_FALSE(is_floating(x));
+  }
+}

@@ -69,7 +69,7 @@ TEST_CASE("make_tensor rejects a payload of the wrong size", "[tensor]") {
   CHECK(res.error().code == errc::bad_input);
   CHECK_THAT(res.error().message,
              Catch::Matchers::Contains(std::to_string(size) + " bytes"));
-  CHECK_THAT(res.error().message, Catch::Matchers::Contains("need 24"));
+  CHECK_THAT(res.error().message, Catch::Matchers::Contains("needs 24"));
 }
 
 TEST_CASE("make_tensor rejects a negative extent", "[tensor]") {

@@ -35,6 +35,7 @@ void write_config(const std::string& file, const node_options& options) {
   setting(out, "idle-timeout", options.idle_timeout);
   setting(out, "dtype", options.dtype, true);
   setting(out, "log-level", options.log_level, true);
+  setting(out, "max-request-bytes", options.max_request_bytes, true);
   if (!options.budgets.empty())
     setting(out, "budgets", ini_list(options.budgets));
   out << "[cmm.models]\n";

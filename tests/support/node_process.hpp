@@ -29,6 +29,8 @@ struct node_options {
   /// The default model precision.
   std::string dtype = "fp32";
   std::string log_level = "warn";
+  /// `cmm.max-request-bytes`, e.g. `1MiB`; empty: the node's default.
+  std::string max_request_bytes;
   /// The middleman's; the client side must send heartbeats as often when
   /// its connections are to outlive `connection_timeout`.
   std::string heartbeat_interval = "200ms";

@@ -166,6 +166,23 @@ TEST_CASE_METHOD(fixture, "a bad input leaves the model usable") {
     REQUIRE(!res);
     CHECK(res.error().code == errc::bad_input);
   }
+  SECTION("a dtype code the project does not define") {
+    // Its bytes would be read as fp32: the check comes before libtorch.
+    auto input = make_input(dtype::u8, {1, bp.width});
+    input.type = static_cast<dtype>(200);
+    auto res = model->infer({input});
+    REQUIRE(!res);
+    CHECK(res.error().code == errc::bad_input);
+    CHECK_THAT(res.error().message, Catch::Contains("dtype code 200"));
+  }
+  SECTION("a shape whose size overflows") {
+    auto input = make_input(dtype::f32, {1, bp.width});
+    input.shape = {(int64_t{1} << 62) + 16};
+    auto res = model->infer({input});
+    REQUIRE(!res);
+    CHECK(res.error().code == errc::bad_input);
+    CHECK_THAT(res.error().message, Catch::Contains("64 bits"));
+  }
   SECTION("too many inputs") {
     auto input = make_input(dtype::f32, {2, bp.width});
     auto res = model->infer({input, input});
