@@ -16,8 +16,8 @@ namespace cmm {
 
 struct cluster_router_state;
 
-using router_pointer
-  = cluster_router_actor::stateful_pointer<cluster_router_state>;
+using router_pointer =
+    cluster_router_actor::stateful_pointer<cluster_router_state>;
 
 /// A node this router has connected to.
 struct peer_node {
@@ -26,8 +26,8 @@ struct peer_node {
 };
 
 /// Called with the node a model lives on, or why it cannot live anywhere.
-using placement_callback
-  = std::function<void(const std::string&, const std::optional<failure>&)>;
+using placement_callback =
+    std::function<void(const std::string&, const std::optional<failure>&)>;
 
 /// What the coordinator knows about one model.
 struct placement {

@@ -12,8 +12,8 @@ namespace cmm {
 /// rendezvous (highest random weight) hashing, so every node that sees the
 /// same live nodes picks the same coordinator, and a dead coordinator's
 /// models spread over the survivors. None for an empty list.
-std::optional<std::string> coordinator_of(const std::string& id,
-                                          const std::vector<std::string>& nodes);
+std::optional<std::string>
+coordinator_of(const std::string& id, const std::vector<std::string>& nodes);
 
 /// The node with the most free bytes, ties broken by name; none if empty.
 std::optional<std::string>

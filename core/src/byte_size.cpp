@@ -18,10 +18,16 @@ std::optional<uint64_t> parse_byte_size(std::string_view str) {
     double factor;
   };
   static constexpr suffix units[] = {
-    {"", 1},          {"B", 1},           {"KB", 1e3},
-    {"MB", 1e6},      {"GB", 1e9},        {"TB", 1e12},
-    {"KiB", 1 << 10}, {"MiB", 1 << 20},   {"GiB", double(1 << 30)},
-    {"TiB", double(uint64_t{1} << 40)},
+      {"", 1},
+      {"B", 1},
+      {"KB", 1e3},
+      {"MB", 1e6},
+      {"GB", 1e9},
+      {"TB", 1e12},
+      {"KiB", 1 << 10},
+      {"MiB", 1 << 20},
+      {"GiB", double(1 << 30)},
+      {"TiB", double(uint64_t{1} << 40)},
   };
   for (auto& u : units)
     if (unit == u.name)

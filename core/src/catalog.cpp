@@ -5,14 +5,10 @@
 
 namespace cmm {
 
-catalog_entry::catalog_entry(std::string id, std::string path,
-                             std::string type, std::string device,
-                             std::string dtype)
-  : id(std::move(id)),
-    path(std::move(path)),
-    type(std::move(type)),
-    device(std::move(device)),
-    dtype(std::move(dtype)) {
+catalog_entry::catalog_entry(std::string id, std::string path, std::string type,
+                             std::string device, std::string dtype)
+    : id(std::move(id)), path(std::move(path)), type(std::move(type)),
+      device(std::move(device)), dtype(std::move(dtype)) {
   // nop
 }
 
@@ -40,7 +36,8 @@ bool apply_option(const std::string& option, catalog_entry& entry) {
     auto colon = value.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == value.size())
       return false;
-    entry.fallbacks.push_back({value.substr(0, colon), value.substr(colon + 1)});
+    entry.fallbacks.push_back(
+        {value.substr(0, colon), value.substr(colon + 1)});
     return true;
   }
   return false;

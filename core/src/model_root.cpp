@@ -13,8 +13,8 @@ result<std::string> resolve_in_root(const std::string& root,
   auto base = fs::weakly_canonical(fs::absolute(root), ec);
   if (ec)
     return failure{errc::invalid_spec,
-                   "model root '" + root + "' cannot be resolved: "
-                     + ec.message()};
+                   "model root '" + root +
+                       "' cannot be resolved: " + ec.message()};
   fs::path candidate{path};
   if (candidate.is_relative())
     candidate = base / candidate;
@@ -24,10 +24,10 @@ result<std::string> resolve_in_root(const std::string& root,
                    "'" + path + "' cannot be resolved: " + ec.message()};
   auto rel = resolved.lexically_relative(base);
   if (rel.empty() || *rel.begin() == "..")
-    return failure{errc::not_permitted, "'" + path
-                                          + "' resolves outside the model "
-                                            "root '"
-                                          + base.string() + "'"};
+    return failure{errc::not_permitted, "'" + path +
+                                            "' resolves outside the model "
+                                            "root '" +
+                                            base.string() + "'"};
   return resolved.string();
 }
 

@@ -112,10 +112,10 @@ base="m/base.pt,base,cuda:0,bf16,pin,warmup=fp32:1x64*2,fallback=int8:m/b8.pt"
   REQUIRE(base.fallbacks.size() == 1);
   CHECK(base.fallbacks[0].label == "int8");
   CHECK(base.fallbacks[0].path == "m/b8.pt");
-  for (auto bad : {"[cmm]\nbudgets=[\"gpu=1GB\"]\n",
-                   "[cmm]\nbudgets=[\"cpu=lots\"]\n",
-                   "[cmm]\neviction-policy=\"random\"\n",
-                   "[cmm]\ncpu-budget-fraction=1.5\n"}) {
+  for (auto bad :
+       {"[cmm]\nbudgets=[\"gpu=1GB\"]\n", "[cmm]\nbudgets=[\"cpu=lots\"]\n",
+        "[cmm]\neviction-policy=\"random\"\n",
+        "[cmm]\ncpu-budget-fraction=1.5\n"}) {
     INFO(bad);
     CHECK_FALSE(read_ini(bad));
   }

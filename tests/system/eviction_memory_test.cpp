@@ -85,7 +85,7 @@ TEST_CASE("a real int8 variant loads when the fp32 file does not fit",
   CHECK(stats->bytes < 12'000'000);
   std::vector<float> ones(static_cast<size_t>(bp.width), 1.0f);
   auto out = client.infer(
-    held.get(), {make_tensor_from_floats(dtype::f32, {1, bp.width}, ones)});
+      held.get(), {make_tensor_from_floats(dtype::f32, {1, bp.width}, ones)});
   REQUIRE(out.size() == 1);
   CHECK(out[0].shape == std::vector<int64_t>{1, bp.width});
 }

@@ -10,8 +10,7 @@ double mb(uint64_t bytes) {
 
 } // namespace
 
-void print_device_table(timeline& out,
-                        const std::vector<device_budget>& rows) {
+void print_device_table(timeline& out, const std::vector<device_budget>& rows) {
   out.more("{:<8} {:>10} {:>9} {:>9} {:>9} {:>8}", "device", "budget MB",
            "used MB", "reserved", "free MB", "models");
   for (const auto& b : rows)

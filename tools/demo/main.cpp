@@ -5,9 +5,9 @@
 
 #include <chrono>
 
-#include <fmt/ranges.h>
 #include <cstdio>
 #include <exception>
+#include <fmt/ranges.h>
 #include <memory>
 #include <random>
 #include <set>

@@ -3,8 +3,8 @@
 // leases get until the drain timeout, then everything is unloaded.
 
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <caf/actor_system.hpp>
@@ -12,11 +12,11 @@
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "cmm/cluster_router.hpp"
 #include "cmm/config.hpp"
 #include "cmm/default_backend.hpp"
 #include "cmm/log.hpp"
 #include "cmm/model_manager.hpp"
-#include "cmm/cluster_router.hpp"
 #include "cmm/remote.hpp"
 
 namespace {
@@ -26,15 +26,15 @@ public:
   node_config() {
     load<caf::io::middleman>();
     caf::config_option_adder{custom_options_, "node"}
-      .add<uint16_t>("port", "port to listen on (0: any free port)")
-      .add<std::string>("bind", "address to bind (default 127.0.0.1)")
-      .add<caf::timespan>("drain-timeout",
-                          "how long leases may finish at shutdown");
+        .add<uint16_t>("port", "port to listen on (0: any free port)")
+        .add<std::string>("bind", "address to bind (default 127.0.0.1)")
+        .add<caf::timespan>("drain-timeout",
+                            "how long leases may finish at shutdown");
     cmm::declare_tls_options(custom_options_);
     caf::config_option_adder{custom_options_, "cluster"}
-      .add<std::vector<std::string>>("peers",
-                                     "other nodes of the cluster, host:port")
-      .add<std::string>("name", "this node as peers name it (bind:port)");
+        .add<std::vector<std::string>>("peers",
+                                       "other nodes of the cluster, host:port")
+        .add<std::string>("name", "this node as peers name it (bind:port)");
     // Dead peers must be noticed: CAF 0.17 leaves both off by default.
     set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
     set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{5}});
@@ -56,14 +56,16 @@ void drain(caf::actor_system& sys, const cmm::supervisor_actor& sup,
            caf::timespan timeout) {
   caf::scoped_actor self{sys};
   self->request(sup, timeout, cmm::drain_atom_v)
-    .receive([](uint32_t) { std::printf("cmm-node: all leases returned\n"); },
-             [](const caf::error&) {
-               std::printf("cmm-node: drain timeout: unloading anyway\n");
-             });
+      .receive([](uint32_t) { std::printf("cmm-node: all leases returned\n"); },
+               [](const caf::error&) {
+                 std::printf("cmm-node: drain timeout: unloading anyway\n");
+               });
   self->request(sup, timeout, cmm::unload_all_atom_v, true)
-    .receive(
-      [](uint32_t n) { std::printf("cmm-node: unloaded %u model(s)\n", n); },
-      [](const caf::error&) {});
+      .receive(
+          [](uint32_t n) {
+            std::printf("cmm-node: unloaded %u model(s)\n", n);
+          },
+          [](const caf::error&) {});
 }
 
 int run(node_config& cfg, const sigset_t& stop_signals) {
@@ -87,17 +89,17 @@ int run(node_config& cfg, const sigset_t& stop_signals) {
       return 1;
     }
     cmm::cluster_config cluster;
-    cluster.name = caf::get_or(cfg, "cluster.name",
-                               bind + ":" + std::to_string(port));
+    cluster.name =
+        caf::get_or(cfg, "cluster.name", bind + ":" + std::to_string(port));
     cluster.peers = peers;
-    router = cmm::spawn_cluster_router(sys, manager.supervisor(), *mcfg,
-                                       cluster);
+    router =
+        cmm::spawn_cluster_router(sys, manager.supervisor(), *mcfg, cluster);
     front = router;
   }
   auto bound = cmm::publish_supervisor(sys, front, bind, port);
   if (!bound) {
-    std::fprintf(stderr, "cmm-node: cannot listen on %s:%u: %s\n",
-                 bind.c_str(), port, sys.render(bound.error()).c_str());
+    std::fprintf(stderr, "cmm-node: cannot listen on %s:%u: %s\n", bind.c_str(),
+                 port, sys.render(bound.error()).c_str());
     return 1;
   }
   std::printf("cmm-node listening on %s:%u with %zu catalog model(s)%s\n",
