@@ -180,10 +180,7 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
     rp.deliver(make_error(resolved.error()));
     return rp;
   }
-  // Only now: resolve has bounded wait_ms.
-  req.patience = spec.wait_ms > 0
-                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
-                     : cfg.admission_timeout;
+  req.patience = resolved->patience;
   req.deadline = now() + timeout;
   if (!resolved->auto_place) {
     load_request probe{resolved->path, resolved->target, resolved->precision};
@@ -218,10 +215,7 @@ supervisor_state::preload(const model_spec& spec) {
     rp.deliver(make_error(resolved.error()));
     return rp;
   }
-  // Only now: resolve has bounded wait_ms.
-  req.patience = spec.wait_ms > 0
-                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
-                     : cfg.admission_timeout;
+  req.patience = resolved->patience;
   auto slot = slot_for(*resolved);
   if (!slot) {
     rp.deliver(slot.error());

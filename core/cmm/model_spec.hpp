@@ -48,6 +48,9 @@ struct resolved_spec {
   bool demote = false;
   std::optional<warmup_spec> warmup;
   std::vector<model_variant> fallbacks;
+  /// How long an acquire may wait for room: the spec's `wait_ms`, else the
+  /// manager's `admission-timeout`.
+  duration patience{0};
 };
 
 /// The longest string a spec field may hold, in bytes.

@@ -256,3 +256,58 @@ TEST_CASE("parse_catalog_entry rejects malformed entries", "[catalog]") {
   CHECK_FALSE(parse_catalog_entry("a", text, out));
   CHECK(out.id == "untouched");
 }
+
+TEST_CASE("resolve derives how long an acquire may wait for room", "[spec]") {
+  auto cfg = make_config();
+  cfg.admission_timeout = std::chrono::seconds{30};
+  auto spec = model_spec::by_id("plain");
+  auto resolved = resolve(spec, cfg);
+  REQUIRE(resolved);
+  CHECK(resolved->patience == std::chrono::seconds{30});
+  spec.wait_ms = 2500;
+  resolved = resolve(spec, cfg);
+  REQUIRE(resolved);
+  CHECK(resolved->patience == std::chrono::milliseconds{2500});
+  spec.wait_ms = max_wait_ms;
+  CHECK(resolve(spec, cfg));
+}
+
+TEST_CASE("resolve refuses specs beyond what one request may cost",
+          "[spec][hostile]") {
+  auto cfg = make_config();
+  struct limit_case {
+    const char* what;
+    model_spec spec;
+    const char* message;
+  };
+  auto with = [](auto change) {
+    auto spec = model_spec::by_id("plain");
+    change(spec);
+    return spec;
+  };
+  std::vector<limit_case> cases{
+      {"a wait longer than a day",
+       with([](model_spec& s) { s.wait_ms = max_wait_ms + 1; }), "a day"},
+      {"a wait that overflows any clock",
+       with([](model_spec& s) { s.wait_ms = UINT64_MAX; }), "a day"},
+      {"an id of 4097 bytes",
+       with([](model_spec& s) { s.id = std::string(4097, 'x'); }),
+       "id holds 4097 bytes"},
+      {"a path of 1 MB", with([](model_spec& s) {
+         s.id.clear();
+         s.path = std::string(1 << 20, 'p');
+         s.type = "base";
+       }),
+       "path holds 1048576 bytes"},
+      {"a NUL byte in the device",
+       with([](model_spec& s) { s.device = std::string("cpu\0x", 5); }),
+       "device holds a NUL byte"},
+  };
+  for (auto& c : cases) {
+    CAPTURE(c.what);
+    auto resolved = resolve(c.spec, cfg);
+    REQUIRE_FALSE(resolved);
+    CHECK(resolved.error().code == errc::invalid_spec);
+    CHECK_THAT(resolved.error().message, Contains(c.message));
+  }
+}
