@@ -6,12 +6,12 @@
 
 namespace cmm::bench {
 
-actor_step acquire_release_step(supervisor_actor sup, model_spec spec) {
+actor_step acquire_release_step(client_actor sup, model_spec spec) {
   return acquire_release_step(std::move(sup),
                               [spec = std::move(spec)] { return spec; });
 }
 
-actor_step acquire_release_step(supervisor_actor sup,
+actor_step acquire_release_step(client_actor sup,
                                 std::function<model_spec()> next_spec) {
   return [sup, next_spec](caf::event_based_actor* self,
                           std::function<void(bool)> done) {
@@ -28,7 +28,7 @@ actor_step acquire_release_step(supervisor_actor sup,
   };
 }
 
-actor_step infer_step(model_actor model, std::vector<tensor> inputs) {
+actor_step infer_step(inference_actor model, std::vector<tensor> inputs) {
   return [model, inputs](caf::event_based_actor* self,
                          std::function<void(bool)> done) {
     self->request(model, request_timeout, infer_atom_v, inputs)

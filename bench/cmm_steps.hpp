@@ -12,13 +12,13 @@ namespace cmm::bench {
 
 /// Acquires `spec` (the client actor is the holder), then releases the
 /// lease; done when the release is answered.
-actor_step acquire_release_step(supervisor_actor sup, model_spec spec);
+actor_step acquire_release_step(client_actor sup, model_spec spec);
 
 /// Like `acquire_release_step`, asking `next_spec()` for each step's spec.
-actor_step acquire_release_step(supervisor_actor sup,
+actor_step acquire_release_step(client_actor sup,
                                 std::function<model_spec()> next_spec);
 
 /// Runs `inputs` on a leased model.
-actor_step infer_step(model_actor model, std::vector<tensor> inputs);
+actor_step infer_step(inference_actor model, std::vector<tensor> inputs);
 
 } // namespace cmm::bench

@@ -65,7 +65,7 @@ client_run floor_run(caf::actor_system& sys, caf::actor echo, size_t clients,
   });
 }
 
-client_run cmm_actor_run(caf::actor_system& sys, supervisor_actor sup,
+client_run cmm_actor_run(caf::actor_system& sys, client_actor sup,
                          size_t clients, size_t pairs) {
   actor_clients_options opts;
   opts.clients = clients;

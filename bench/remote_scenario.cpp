@@ -17,6 +17,7 @@
 #include <caf/send.hpp>
 
 #include "actor_clients.hpp"
+#include "cmm/remote.hpp"
 #include "cmm/sim_backend.hpp"
 #include "cmm_steps.hpp"
 #include "external_program.hpp"
@@ -72,7 +73,7 @@ uint16_t wait_for_port(const std::string& log_path, child_process& child) {
 }
 
 /// A lease held for the inference rows, from a blocking request.
-lease acquire_for_inference(caf::actor_system& sys, supervisor_actor sup) {
+lease acquire_for_inference(caf::actor_system& sys, client_actor sup) {
   caf::scoped_actor self{sys};
   lease out;
   caf::error err;
@@ -92,8 +93,8 @@ struct side_rows {
   measurement infer;
 };
 
-side_rows measure_side(caf::actor_system& sys, supervisor_actor sup,
-                       size_t pairs, const std::string& where) {
+side_rows measure_side(caf::actor_system& sys, client_actor sup, size_t pairs,
+                       const std::string& where) {
   actor_clients_options opts;
   opts.steps_each = pairs;
   auto spec = model_spec::by_id(model_id);
@@ -161,8 +162,7 @@ void run_remote(scenario_context& ctx) {
   auto port = wait_for_port(log_path, guard.child);
   remote_client_config cfg{workers};
   caf::actor_system sys{cfg};
-  auto remote_sup =
-      sys.middleman().remote_actor<supervisor_actor>("127.0.0.1", port);
+  auto remote_sup = connect_to_node(sys, "127.0.0.1", port);
   if (!remote_sup)
     throw std::runtime_error("cannot connect to cmm-node on port " +
                              std::to_string(port) + ": " +

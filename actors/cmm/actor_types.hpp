@@ -46,7 +46,7 @@ CAF_ADD_ATOM(cmm, cmm, deadline_atom, "deadline")
 CAF_ADD_ATOM(cmm, cmm, drain_atom, "drain")
 CAF_ADD_ATOM(cmm, cmm, place_atom, "place")
 CAF_ADD_ATOM(cmm, cmm, peers_atom, "peers")
-CAF_ADD_ATOM(cmm, cmm, local_atom, "local")
+CAF_ADD_ATOM(cmm, cmm, hello_atom, "hello")
 CAF_ADD_ATOM(cmm, cmm, report_atom, "report")
 CAF_ADD_ATOM(cmm, cmm, retry_atom, "retry")
 
@@ -60,17 +60,50 @@ struct load_report {
   caf::timespan warmup_time{0};
 };
 
+struct lease;
+
+/// What a lease holder may ask of a model: inference.
+using inference_actor = caf::typed_actor<caf::replies_to<
+    infer_atom, std::vector<tensor>>::with<std::vector<tensor>>>;
+
 /// One loaded model: loads it through the backend on request, serves
 /// inference, and frees it on `free_atom` (answering the bytes freed). After
 /// that it answers inference with `model_unloaded` until the supervisor lets
 /// it go. `move_atom` moves it to another device (tier demotion) and answers
-/// its bytes there. Blocking work happens only here, so production spawns it
-/// detached.
-using model_actor = caf::typed_actor<
-    caf::replies_to<infer_atom, std::vector<tensor>>::with<std::vector<tensor>>,
+/// its bytes there. Load, move and free come from the supervisor that spawned
+/// it and from nobody else (`not_permitted`). Blocking work happens only
+/// here, so production spawns it detached.
+using model_actor = inference_actor::extend<
     caf::replies_to<load_atom>::with<load_report>,
     caf::replies_to<move_atom, std::string>::with<uint64_t>,
     caf::replies_to<free_atom>::with<uint64_t>>;
+
+/// What anyone who reaches a node may ask: acquire takes an optional holder
+/// actor whose death returns the lease (an invalid handle makes the sender
+/// the holder; a remote sender may not name an actor of the serving node)
+/// and how long its caller waits for the answer: nothing is granted after
+/// that. Release takes the lease's id and token, from the holder or another
+/// actor of the holder's node, and answers the model's remaining refs.
+/// Requests from other nodes name models by catalog id only.
+using client_actor = caf::typed_actor<
+    caf::replies_to<acquire_atom, model_spec, caf::actor,
+                    caf::timespan>::with<lease>,
+    caf::replies_to<release_atom, uint64_t, lease_token>::with<uint32_t>,
+    caf::replies_to<is_loaded_atom, std::string>::with<bool>,
+    caf::replies_to<list_atom>::with<std::vector<model_info>>,
+    caf::replies_to<info_atom, std::string>::with<model_info>>;
+
+/// What an operator may ask besides: unload, clean up, reset a failure,
+/// preload, read the budgets, and `drain` (stop new acquires; answers once
+/// every lease is back).
+using operator_actor = client_actor::extend<
+    caf::replies_to<unload_atom, std::string, bool>::with<bool>,
+    caf::replies_to<unload_all_atom, bool>::with<uint32_t>,
+    caf::replies_to<cleanup_atom>::with<std::vector<std::string>>,
+    caf::replies_to<reset_atom, std::string>::with<bool>,
+    caf::replies_to<preload_atom, model_spec>::with<model_info>,
+    caf::replies_to<devices_atom>::with<std::vector<device_budget>>,
+    caf::replies_to<drain_atom>::with<uint32_t>>;
 
 /// What an acquire returns: the right to use one model until released. The
 /// supervisor counts a reference per lease and takes it back on an explicit
@@ -81,10 +114,11 @@ struct lease {
   /// The entry's name: its catalog id, else its path.
   std::string name;
   /// Where inference requests go.
-  model_actor model;
-  /// The supervisor that granted it, where it must be released; in a
-  /// cluster that may be another node's.
-  caf::actor owner;
+  inference_actor model;
+  /// Where it must be released: the granting supervisor for a holder in its
+  /// process, else that node's client gate; in a cluster that may be
+  /// another node's.
+  client_actor owner;
   /// The lease's secret, drawn by the supervisor that granted it.
   lease_token token;
 };
@@ -94,39 +128,23 @@ struct lease {
 /// timeout, so the answer, a lease or an error, still finds its caller.
 constexpr caf::timespan reply_margin = std::chrono::milliseconds{500};
 
-/// The supervisor: one per actor system, owner of every entry. Acquire takes
-/// an optional holder actor whose death returns the lease (an invalid handle
-/// makes the sender the holder; a remote sender may not name an actor of the
-/// supervisor's node) and how long its caller waits for the answer: nothing
-/// is granted after that. Release takes the lease's id and token, from the
-/// holder or another actor of the holder's node, and answers the model's
-/// remaining refs. Requests from other nodes name models by catalog id only.
-/// `drain` stops new acquires and answers once every lease is back.
-using supervisor_actor = caf::typed_actor<
-    caf::replies_to<acquire_atom, model_spec, caf::actor,
-                    caf::timespan>::with<lease>,
-    caf::replies_to<release_atom, uint64_t, lease_token>::with<uint32_t>,
-    caf::replies_to<unload_atom, std::string, bool>::with<bool>,
-    caf::replies_to<unload_all_atom, bool>::with<uint32_t>,
-    caf::replies_to<cleanup_atom>::with<std::vector<std::string>>,
-    caf::replies_to<is_loaded_atom, std::string>::with<bool>,
-    caf::replies_to<list_atom>::with<std::vector<model_info>>,
-    caf::replies_to<info_atom, std::string>::with<model_info>,
-    caf::replies_to<reset_atom, std::string>::with<bool>,
-    caf::replies_to<preload_atom, model_spec>::with<model_info>,
-    caf::replies_to<devices_atom>::with<std::vector<device_budget>>,
-    caf::replies_to<drain_atom>::with<uint32_t>,
+/// The supervisor: one per actor system, owner of every entry. Its own
+/// timers (idle, deadline) are accepted from itself only. Nodes never
+/// publish it: other processes reach it through gates (see gate.hpp).
+using supervisor_actor = operator_actor::extend<
     caf::reacts_to<idle_atom, std::string, uint64_t>,
     caf::reacts_to<deadline_atom, std::string, uint64_t>>;
 
-/// A cluster node's front door: the supervisor's interface (so clients use
-/// it unchanged; CAF 0.17 accepts a narrower typed handle to it), plus what
-/// nodes ask each other: where a model is placed (asked of its coordinator),
-/// the live peers, the node's local supervisor, and failed loads to share.
-using cluster_router_actor = supervisor_actor::extend<
+/// A cluster node's router: the operator interface, routed (so gates put it
+/// in front of clients and operators unchanged), plus what nodes ask each
+/// other: where a model is placed (asked of its coordinator), the live
+/// peers, `hello` (a joining peer's name and local supervisor, answered with
+/// this node's), and failed loads to share. Published only on the cluster
+/// endpoint; `retry` is its own timer.
+using cluster_router_actor = operator_actor::extend<
     caf::replies_to<place_atom, std::string>::with<std::string>,
     caf::replies_to<peers_atom>::with<std::vector<std::string>>,
-    caf::replies_to<local_atom>::with<caf::actor>,
+    caf::replies_to<hello_atom, std::string, caf::actor>::with<caf::actor>,
     caf::reacts_to<report_atom, std::string, uint8_t, std::string>,
     caf::reacts_to<retry_atom, std::string>>;
 
@@ -229,7 +247,10 @@ CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::device_budget>))
 CAF_ADD_TYPE_ID(cmm, (cmm::tensor))
 CAF_ADD_TYPE_ID(cmm, (std::vector<cmm::tensor>))
 CAF_ADD_TYPE_ID(cmm, (std::vector<std::string>))
+CAF_ADD_TYPE_ID(cmm, (cmm::inference_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::model_actor))
+CAF_ADD_TYPE_ID(cmm, (cmm::client_actor))
+CAF_ADD_TYPE_ID(cmm, (cmm::operator_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::supervisor_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::cluster_router_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::lease_token))

@@ -18,7 +18,9 @@ namespace cmm {
 /// the supervisor answers and throws `manager_error` on failure. Method
 /// names follow the seed's Python API. Safe to share between threads. The
 /// client holds its leases through a small actor of its own, so destroying
-/// the client returns every lease it still holds.
+/// the client returns every lease it still holds. On a node's client
+/// endpoint only acquire, release, infer, list and info work; the operator
+/// verbs throw `not_permitted`.
 class blocking_client {
 public:
   /// Uses the supervisor registered in `sys` (see `model_manager`).
@@ -26,6 +28,14 @@ public:
                            caf::timespan timeout = std::chrono::minutes{5});
 
   blocking_client(caf::actor_system& sys, supervisor_actor supervisor,
+                  caf::timespan timeout = std::chrono::minutes{5});
+
+  /// Uses a node's operator endpoint: every verb.
+  blocking_client(caf::actor_system& sys, operator_actor node_operator,
+                  caf::timespan timeout = std::chrono::minutes{5});
+
+  /// Uses a node's client endpoint.
+  blocking_client(caf::actor_system& sys, client_actor client,
                   caf::timespan timeout = std::chrono::minutes{5});
 
   blocking_client(const blocking_client&) = delete;
@@ -77,8 +87,12 @@ private:
   template <class T, class Handle, class... Ts>
   T call_within(caf::timespan timeout, const Handle& dest, Ts&&... xs);
 
+  /// The operator handle; throws `not_permitted` without one.
+  const operator_actor& operator_handle() const;
+
   caf::actor_system& sys_;
-  supervisor_actor supervisor_;
+  client_actor client_;
+  operator_actor operator_;
   caf::timespan timeout_;
   caf::actor holder_;
 };

@@ -1,11 +1,11 @@
 #pragma once
 
 // Reaching a model manager in another process: publishing a node's
-// supervisor and connecting to one, over plain TCP (CAF's io middleman) or
-// TLS (CAF's OpenSSL module), whichever the actor system was configured for.
-// A remote supervisor answers the same typed interface as a local one; the
-// node refuses model paths from remote callers and returns a remote
-// holder's leases when CAF notices that its connection is gone (set
+// endpoints (gates, see gate.hpp, and the cluster router) and connecting to
+// them, over plain TCP (CAF's io middleman) or TLS (CAF's OpenSSL module),
+// whichever the actor system was configured for. The node refuses model
+// paths from remote callers and returns a remote holder's leases when CAF
+// notices that its connection is gone (set
 // `middleman.heartbeat-interval` and `middleman.connection-timeout`: CAF
 // 0.17 leaves both off). Nothing here retries or reconnects.
 
@@ -17,6 +17,8 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
+#include <caf/io/fwd.hpp>
+#include <caf/io/middleman_actor.hpp>
 #include <caf/timespan.hpp>
 
 #include "cmm/actor_types.hpp"
@@ -54,6 +56,10 @@ void declare_tls_options(caf::config_option_set& opts);
 /// missing or unreadable file.
 result<tls_settings> read_tls_settings(const caf::actor_system_config& cfg);
 
+/// Refuses enabled settings with a missing or unreadable file, naming the
+/// `cmm.tls.*` setting.
+std::optional<failure> check_tls_settings(const tls_settings& tls);
+
 /// Before the actor system starts: hands enabled settings to CAF's OpenSSL
 /// module and loads it; does nothing for disabled ones. The io middleman
 /// must be loaded already. Fails with `invalid_spec` when TLS is asked for
@@ -67,19 +73,48 @@ bool tls_available();
 /// Whether `sys` runs CAF's OpenSSL module: its connections then use TLS.
 bool uses_tls(const caf::actor_system& sys);
 
-/// Publishes `supervisor` on `bind:port` (port 0: any free one), with TLS
-/// when `sys` uses it. Returns the bound port.
-caf::expected<uint16_t> publish_supervisor(caf::actor_system& sys,
-                                           const supervisor_actor& supervisor,
-                                           const std::string& bind,
-                                           uint16_t port);
+/// The middleman actor that opens connections: the OpenSSL module's when
+/// `sys` runs it, else the plain one.
+caf::io::middleman_actor node_connector(caf::actor_system& sys);
 
-/// Connects to the supervisor a node publishes on `host:port`, with TLS
-/// when `sys` uses it. Fails with CAF's error when the peer is unreachable,
-/// refuses the handshake, publishes something else, or has not answered
-/// within `timeout` (CAF's own `remote_actor` would wait forever).
-caf::expected<supervisor_actor>
+/// Publishes a node's endpoint, a gate or its cluster router, on
+/// `bind:port` (port 0: any free one), with TLS when `sys` uses it. Returns
+/// the bound port.
+caf::expected<uint16_t> publish_endpoint(caf::actor_system& sys,
+                                         const client_actor& gate,
+                                         const std::string& bind,
+                                         uint16_t port);
+
+caf::expected<uint16_t> publish_endpoint(caf::actor_system& sys,
+                                         const operator_actor& gate,
+                                         const std::string& bind,
+                                         uint16_t port);
+
+caf::expected<uint16_t> publish_endpoint(caf::actor_system& sys,
+                                         const cluster_router_actor& router,
+                                         const std::string& bind,
+                                         uint16_t port);
+
+/// Connects to the client endpoint a node publishes on `host:port` (an
+/// operator endpoint serves as one too), with TLS when `sys` uses it. Fails
+/// with CAF's error when the peer is unreachable, refuses the handshake,
+/// publishes something else, or has not answered within `timeout` (CAF's
+/// own `remote_actor` would wait forever).
+caf::expected<client_actor>
 connect_to_node(caf::actor_system& sys, const std::string& host, uint16_t port,
+                caf::timespan timeout = std::chrono::seconds{10});
+
+/// Connects to a node's operator endpoint; as `connect_to_node`, and a
+/// client endpoint is refused (`unexpected_actor_messaging_interface`).
+caf::expected<operator_actor>
+connect_as_operator(caf::actor_system& sys, const std::string& host,
+                    uint16_t port,
+                    caf::timespan timeout = std::chrono::seconds{10});
+
+/// Connects to a cluster node's cluster endpoint, as its peers do; for
+/// tools and tests that watch a cluster from inside it.
+caf::expected<cluster_router_actor>
+connect_as_peer(caf::actor_system& sys, const std::string& host, uint16_t port,
                 caf::timespan timeout = std::chrono::seconds{10});
 
 } // namespace cmm

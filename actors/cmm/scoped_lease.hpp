@@ -12,7 +12,8 @@ class scoped_lease {
 public:
   scoped_lease() = default;
 
-  scoped_lease(supervisor_actor supervisor, lease granted, caf::actor holder);
+  /// `fallback` receives the release when the lease names no owner.
+  scoped_lease(client_actor fallback, lease granted, caf::actor holder);
 
   scoped_lease(scoped_lease&& other) noexcept;
 
@@ -24,7 +25,7 @@ public:
 
   const lease& get() const noexcept { return granted_; }
 
-  const model_actor& model() const noexcept { return granted_.model; }
+  const inference_actor& model() const noexcept { return granted_.model; }
 
   /// Releases the lease now.
   void reset();
@@ -33,7 +34,7 @@ public:
   lease dismiss() noexcept;
 
 private:
-  supervisor_actor supervisor_;
+  client_actor fallback_;
   lease granted_;
   caf::actor holder_;
 };

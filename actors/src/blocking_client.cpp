@@ -43,11 +43,34 @@ blocking_client::blocking_client(caf::actor_system& sys, caf::timespan timeout)
 blocking_client::blocking_client(caf::actor_system& sys,
                                  supervisor_actor supervisor,
                                  caf::timespan timeout)
-    : sys_(sys), supervisor_(std::move(supervisor)), timeout_(timeout) {
-  if (!supervisor_)
+    : blocking_client(sys, operator_actor{std::move(supervisor)}, timeout) {
+  // nop
+}
+
+blocking_client::blocking_client(caf::actor_system& sys,
+                                 operator_actor node_operator,
+                                 caf::timespan timeout)
+    : blocking_client(sys, client_actor{node_operator}, timeout) {
+  operator_ = std::move(node_operator);
+}
+
+blocking_client::blocking_client(caf::actor_system& sys, client_actor client,
+                                 caf::timespan timeout)
+    : sys_(sys), client_(std::move(client)), timeout_(timeout) {
+  if (!client_)
     throw manager_error({errc::manager_unavailable,
                          "no model manager runs in this actor system"});
   holder_ = sys.spawn<lease_holder>();
+}
+
+const operator_actor& blocking_client::operator_handle() const {
+  if (!operator_)
+    throw manager_error({errc::not_permitted,
+                         "this client reaches the node's client "
+                         "endpoint: connect to its operator endpoint "
+                         "to unload, clean up, reset, preload or read "
+                         "devices"});
+  return operator_;
 }
 
 blocking_client::~blocking_client() {
@@ -80,15 +103,14 @@ scoped_lease blocking_client::load_model(const std::string& path,
 }
 
 scoped_lease blocking_client::acquire(const model_spec& spec) {
-  auto granted = call_within<lease>(timeout_ + reply_margin, supervisor_,
+  auto granted = call_within<lease>(timeout_ + reply_margin, client_,
                                     acquire_atom_v, spec, holder_, timeout_);
-  return scoped_lease{supervisor_, std::move(granted), holder_};
+  return scoped_lease{client_, std::move(granted), holder_};
 }
 
 uint32_t blocking_client::release_model(scoped_lease& held) {
   auto& granted = held.get();
-  auto owner = granted.owner ? caf::actor_cast<supervisor_actor>(granted.owner)
-                             : supervisor_;
+  auto owner = granted.owner ? granted.owner : client_;
   auto refs = call<uint32_t>(owner, release_atom_v, granted.id, granted.token);
   held.dismiss();
   return refs;
@@ -100,29 +122,29 @@ std::vector<tensor> blocking_client::infer(const lease& held,
 }
 
 bool blocking_client::unload_model(const std::string& name, bool force) {
-  return call<bool>(supervisor_, unload_atom_v, name, force);
+  return call<bool>(operator_handle(), unload_atom_v, name, force);
 }
 
 std::vector<std::string> blocking_client::cleanup_idle_models() {
-  return call<std::vector<std::string>>(supervisor_, cleanup_atom_v);
+  return call<std::vector<std::string>>(operator_handle(), cleanup_atom_v);
 }
 
 uint32_t blocking_client::unload_all(bool force) {
-  return call<uint32_t>(supervisor_, unload_all_atom_v, force);
+  return call<uint32_t>(operator_handle(), unload_all_atom_v, force);
 }
 
 bool blocking_client::is_model_loaded(const std::string& name) {
-  return call<bool>(supervisor_, is_loaded_atom_v, name);
+  return call<bool>(client_, is_loaded_atom_v, name);
 }
 
 std::vector<model_info> blocking_client::get_cached_models() {
-  return call<std::vector<model_info>>(supervisor_, list_atom_v);
+  return call<std::vector<model_info>>(client_, list_atom_v);
 }
 
 std::optional<model_info>
 blocking_client::get_model_info(const std::string& name) {
   try {
-    return call<model_info>(supervisor_, info_atom_v, name);
+    return call<model_info>(client_, info_atom_v, name);
   } catch (const manager_error& err) {
     if (err.code() == errc::unknown_model)
       return std::nullopt;
@@ -131,15 +153,15 @@ blocking_client::get_model_info(const std::string& name) {
 }
 
 bool blocking_client::reset_model(const std::string& name) {
-  return call<bool>(supervisor_, reset_atom_v, name);
+  return call<bool>(operator_handle(), reset_atom_v, name);
 }
 
 model_info blocking_client::preload(const model_spec& spec) {
-  return call<model_info>(supervisor_, preload_atom_v, spec);
+  return call<model_info>(operator_handle(), preload_atom_v, spec);
 }
 
 std::vector<device_budget> blocking_client::devices() {
-  return call<std::vector<device_budget>>(supervisor_, devices_atom_v);
+  return call<std::vector<device_budget>>(operator_handle(), devices_atom_v);
 }
 
 } // namespace cmm

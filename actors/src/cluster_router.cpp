@@ -1,5 +1,7 @@
 #include "cluster_router_state.hpp"
 
+#include <algorithm>
+
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
@@ -11,6 +13,8 @@
 #include "cmm/cluster_placement.hpp"
 #include "cmm/error.hpp"
 #include "cmm/log.hpp"
+#include "cmm/remote.hpp"
+#include "refuse_unexpected.hpp"
 
 namespace cmm {
 
@@ -35,7 +39,14 @@ void cluster_router_state::init(router_pointer ptr, supervisor_actor local_sup,
   cfg = std::move(config);
   cluster = std::move(cluster_cfg);
   for (auto& peer : cluster.peers)
-    connect(peer);
+    if (initiates(peer))
+      connect(peer);
+}
+
+bool cluster_router_state::initiates(const std::string& peer) const {
+  // One connection per pair of nodes: two nodes connecting to each other at
+  // once leave CAF 0.17's TLS module with neither connection working.
+  return cluster.name < peer;
 }
 
 time_point cluster_router_state::now() const {
@@ -52,7 +63,7 @@ void cluster_router_state::connect(const std::string& peer) {
   }
   auto host = peer.substr(0, colon);
   auto port = static_cast<uint16_t>(std::stoi(peer.substr(colon + 1)));
-  auto mm = self->home_system().middleman().actor_handle();
+  auto mm = node_connector(self->home_system());
   auto retry = [this, peer] {
     self->delayed_send(self, cluster.reconnect_interval, retry_atom_v, peer);
   };
@@ -60,23 +71,47 @@ void cluster_router_state::connect(const std::string& peer) {
                 port)
       .then(
           [this, peer, retry](const caf::node_id&, caf::strong_actor_ptr& ptr,
-                              const std::set<std::string>&) {
-            if (!ptr) {
+                              const std::set<std::string>& interface) {
+            if (!ptr || !self->home_system().assignable<cluster_router_actor>(
+                            interface)) {
+              log()->warn("{} is not a cluster endpoint; retrying", peer);
               retry();
               return;
             }
             auto router = caf::actor_cast<cluster_router_actor>(ptr);
-            self->request(router, cluster.request_timeout, local_atom_v)
+            self->request(router, cluster.request_timeout, hello_atom_v,
+                          cluster.name, caf::actor_cast<caf::actor>(local))
                 .then(
                     [this, peer, router](const caf::actor& peer_local) {
-                      self->monitor(router);
-                      peers[peer] = {router, caf::actor_cast<supervisor_actor>(
-                                                 peer_local)};
-                      log()->info("joined peer {}", peer);
+                      add_peer(peer, router, peer_local);
                     },
                     [retry](const caf::error&) { retry(); });
           },
           [retry](const caf::error&) { retry(); });
+}
+
+void cluster_router_state::add_peer(const std::string& name,
+                                    const cluster_router_actor& router,
+                                    const caf::actor& peer_local) {
+  self->monitor(router);
+  peers[name] = {router, caf::actor_cast<supervisor_actor>(peer_local)};
+  log()->info("joined peer {}", name);
+}
+
+caf::result<caf::actor>
+cluster_router_state::hello(const std::string& name,
+                            const caf::actor& peer_local) {
+  auto router = caf::actor_cast<cluster_router_actor>(self->current_sender());
+  auto known = std::find(cluster.peers.begin(), cluster.peers.end(), name);
+  if (known == cluster.peers.end() || initiates(name) || !router ||
+      !peer_local) {
+    log()->warn("refused a hello from '{}': not a peer that joins this node",
+                name);
+    return make_error(errc::not_permitted,
+                      "'" + name + "' is not a peer that joins this node");
+  }
+  add_peer(name, router, peer_local);
+  return caf::actor_cast<caf::actor>(local);
 }
 
 void cluster_router_state::on_peer_down(const caf::down_msg& msg) {
@@ -89,7 +124,9 @@ void cluster_router_state::on_peer_down(const caf::down_msg& msg) {
     for (auto& [id, p] : placements)
       if (p.node == name)
         p.node.clear();
-    connect(name);
+    // A peer that joined this node joins again when it is back.
+    if (initiates(name))
+      connect(name);
     return;
   }
 }
@@ -290,6 +327,7 @@ namespace {
 cluster_router_actor::behavior_type
 cluster_router_impl(router_pointer self, supervisor_actor local,
                     manager_config cfg, cluster_config cluster) {
+  self->set_default_handler(refuse_unexpected);
   self->set_down_handler(
       [self](caf::down_msg& msg) { self->state.on_peer_down(msg); });
   self->state.init(self, local, std::move(cfg), std::move(cluster));
@@ -350,18 +388,17 @@ cluster_router_impl(router_pointer self, supervisor_actor local,
       },
       [=](devices_atom x) { return self->delegate(local, x); },
       [=](drain_atom x) { return self->delegate(local, x); },
-      [=](idle_atom, const std::string&, uint64_t) {
-        // Timers belong to the local supervisor; nothing sends them here.
-      },
-      [=](deadline_atom, const std::string&, uint64_t) {
-        // As above.
-      },
       [=](place_atom, const std::string& id) { return self->state.place(id); },
       [=](peers_atom) { return self->state.live_peers(); },
-      [=](local_atom) { return caf::actor_cast<caf::actor>(local); },
+      [=](hello_atom, const std::string& name, const caf::actor& peer_local) {
+        return self->state.hello(name, peer_local);
+      },
       [=](report_atom, const std::string& id, uint8_t code,
           const std::string& text) { self->state.report(id, code, text); },
-      [=](retry_atom, const std::string& peer) { self->state.connect(peer); },
+      [=](retry_atom, const std::string& peer) {
+        if (self->current_sender() == self->ctrl())
+          self->state.connect(peer);
+      },
   };
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/result.hpp>
 #include <caf/typed_response_promise.hpp>
 
 #include "cmm/actor_types.hpp"
@@ -70,10 +71,21 @@ struct cluster_router_state {
 
   void connect(const std::string& peer);
 
+  /// Answers a joining peer's hello with this node's local supervisor.
+  caf::result<caf::actor> hello(const std::string& name,
+                                const caf::actor& peer_local);
+
   void on_peer_down(const caf::down_msg& msg);
 
 private:
   time_point now() const;
+
+  /// Whether this node connects to `peer`, rather than waiting for its
+  /// hello: the node whose name sorts first does.
+  bool initiates(const std::string& peer) const;
+
+  void add_peer(const std::string& name, const cluster_router_actor& router,
+                const caf::actor& peer_local);
 
   std::vector<std::string> live_nodes() const;
 

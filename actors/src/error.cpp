@@ -39,6 +39,11 @@ failure to_failure(const caf::error& err) {
     auto code = static_cast<caf::sec>(err.code());
     if (code == caf::sec::request_timeout)
       return {errc::timeout, "the model manager did not answer in time"};
+    if (code == caf::sec::unexpected_message)
+      return {errc::not_permitted,
+              "this endpoint does not take that request: operator verbs go "
+              "to the node's operator endpoint, and internal messages are "
+              "taken from nobody"};
     if (code == caf::sec::request_receiver_down)
       return {errc::manager_unavailable,
               "the actor serving this request is gone (" + to_string(err) +

@@ -9,6 +9,7 @@
 
 #include "cmm/error.hpp"
 #include "cmm/log.hpp"
+#include "refuse_unexpected.hpp"
 
 namespace cmm {
 
@@ -48,6 +49,18 @@ model_actor_state::~model_actor_state() {
                 to_string(request.target));
 }
 
+std::optional<caf::error>
+model_actor_state::check_supervisor(const caf::strong_actor_ptr& sender) const {
+  if (sender && sender->address() == supervisor)
+    return std::nullopt;
+  log()->warn("refused a load, move or free of '{}' from an actor other than "
+              "its supervisor",
+              entry_name);
+  return make_error(errc::not_permitted,
+                    "only the supervisor loads, moves or frees model '" +
+                        entry_name + "'");
+}
+
 caf::result<load_report> model_actor_state::load() {
   auto start = std::chrono::steady_clock::now();
   auto loaded = model_backend->load(request);
@@ -78,17 +91,23 @@ caf::result<load_report> model_actor_state::load() {
 
 model_actor::behavior_type
 model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
-                 backend_ptr model_backend, load_request request,
-                 std::string entry_name, std::optional<warmup_spec> warmup,
-                 request_limits limits) {
+                 caf::actor_addr supervisor, backend_ptr model_backend,
+                 load_request request, std::string entry_name,
+                 std::optional<warmup_spec> warmup, request_limits limits) {
+  self->set_default_handler(refuse_unexpected);
   auto& st = self->state;
+  st.supervisor = std::move(supervisor);
   st.model_backend = std::move(model_backend);
   st.request = std::move(request);
   st.entry_name = std::move(entry_name);
   st.warmup = std::move(warmup);
   st.limits = limits;
   return {
-      [self](load_atom) { return self->state.load(); },
+      [self](load_atom) -> caf::result<load_report> {
+        if (auto err = self->state.check_supervisor(self->current_sender()))
+          return *err;
+        return self->state.load();
+      },
       [self](infer_atom, const std::vector<tensor>& inputs)
           -> caf::result<std::vector<tensor>> {
         auto& st = self->state;
@@ -112,6 +131,8 @@ model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
       },
       [self](move_atom, const std::string& target) -> caf::result<uint64_t> {
         auto& st = self->state;
+        if (auto err = st.check_supervisor(self->current_sender()))
+          return *err;
         auto dev = parse_device(target);
         if (!dev)
           return make_error(dev.error());
@@ -125,8 +146,10 @@ model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
         st.request.target = *dev;
         return st.model->bytes();
       },
-      [self](free_atom) -> uint64_t {
+      [self](free_atom) -> caf::result<uint64_t> {
         auto& st = self->state;
+        if (auto err = st.check_supervisor(self->current_sender()))
+          return *err;
         uint64_t bytes = st.model ? st.model->bytes() : 0;
         st.model.reset();
         // Tensors below glibc's mmap threshold stay in malloc's arenas after

@@ -20,16 +20,6 @@ namespace cmm {
 
 namespace {
 
-/// The middleman actor that opens connections: the OpenSSL module's when
-/// the system runs it, else the plain one.
-caf::io::middleman_actor connection_manager(caf::actor_system& sys) {
-#ifdef CMM_WITH_OPENSSL
-  if (sys.has_openssl_manager())
-    return sys.openssl_manager().actor_handle();
-#endif
-  return sys.middleman().actor_handle();
-}
-
 std::optional<failure> check_readable(const std::string& key,
                                       const std::string& path) {
   if (path.empty())
@@ -59,15 +49,19 @@ result<tls_settings> read_tls_settings(const caf::actor_system_config& cfg) {
   out.key = caf::get_or(cfg, "cmm.tls.key", std::string{});
   out.ca_file = caf::get_or(cfg, "cmm.tls.ca-file", std::string{});
   out.passphrase = caf::get_or(cfg, "cmm.tls.passphrase", std::string{});
-  if (!out.enabled())
-    return out;
-  if (auto err = check_readable("certificate", out.certificate))
-    return *err;
-  if (auto err = check_readable("key", out.key))
-    return *err;
-  if (auto err = check_readable("ca-file", out.ca_file))
+  if (auto err = check_tls_settings(out))
     return *err;
   return out;
+}
+
+std::optional<failure> check_tls_settings(const tls_settings& tls) {
+  if (!tls.enabled())
+    return std::nullopt;
+  if (auto err = check_readable("certificate", tls.certificate))
+    return err;
+  if (auto err = check_readable("key", tls.key))
+    return err;
+  return check_readable("ca-file", tls.ca_file);
 }
 
 bool tls_available() {
@@ -105,39 +99,92 @@ bool uses_tls(const caf::actor_system& sys) {
 #endif
 }
 
-caf::expected<uint16_t> publish_supervisor(caf::actor_system& sys,
-                                           const supervisor_actor& supervisor,
-                                           const std::string& bind,
-                                           uint16_t port) {
+caf::io::middleman_actor node_connector(caf::actor_system& sys) {
+#ifdef CMM_WITH_OPENSSL
+  if (sys.has_openssl_manager())
+    return sys.openssl_manager().actor_handle();
+#endif
+  return sys.middleman().actor_handle();
+}
+
+namespace {
+
+template <class Handle>
+caf::expected<uint16_t> publish_handle(caf::actor_system& sys,
+                                       const Handle& handle,
+                                       const std::string& bind, uint16_t port) {
   auto addr = bind.empty() ? nullptr : bind.c_str();
 #ifdef CMM_WITH_OPENSSL
   if (sys.has_openssl_manager())
-    return caf::openssl::publish(supervisor, port, addr, true);
+    return caf::openssl::publish(handle, port, addr, true);
 #endif
-  return sys.middleman().publish(supervisor, port, addr, true);
+  return sys.middleman().publish(handle, port, addr, true);
 }
 
-caf::expected<supervisor_actor> connect_to_node(caf::actor_system& sys,
-                                                const std::string& host,
-                                                uint16_t port,
-                                                caf::timespan timeout) {
+template <class Handle>
+caf::expected<Handle> connect_handle(caf::actor_system& sys,
+                                     const std::string& host, uint16_t port,
+                                     caf::timespan timeout) {
   caf::scoped_actor self{sys};
-  caf::expected<supervisor_actor> out{caf::sec::request_timeout};
-  self->request(connection_manager(sys), timeout, caf::connect_atom_v, host,
-                port)
+  caf::expected<Handle> out{caf::sec::request_timeout};
+  self->request(node_connector(sys), timeout, caf::connect_atom_v, host, port)
       .receive(
           [&](const caf::node_id&, caf::strong_actor_ptr& found,
               const std::set<std::string>& interface) {
             if (!found)
               out = caf::make_error(caf::sec::no_actor_published_at_port, port);
-            else if (!sys.assignable<supervisor_actor>(interface))
+            else if (!sys.assignable<Handle>(interface))
               out = caf::make_error(
                   caf::sec::unexpected_actor_messaging_interface);
             else
-              out = caf::actor_cast<supervisor_actor>(std::move(found));
+              out = caf::actor_cast<Handle>(std::move(found));
           },
           [&](caf::error& err) { out = std::move(err); });
   return out;
+}
+
+} // namespace
+
+caf::expected<uint16_t> publish_endpoint(caf::actor_system& sys,
+                                         const client_actor& gate,
+                                         const std::string& bind,
+                                         uint16_t port) {
+  return publish_handle(sys, gate, bind, port);
+}
+
+caf::expected<uint16_t> publish_endpoint(caf::actor_system& sys,
+                                         const operator_actor& gate,
+                                         const std::string& bind,
+                                         uint16_t port) {
+  return publish_handle(sys, gate, bind, port);
+}
+
+caf::expected<uint16_t> publish_endpoint(caf::actor_system& sys,
+                                         const cluster_router_actor& router,
+                                         const std::string& bind,
+                                         uint16_t port) {
+  return publish_handle(sys, router, bind, port);
+}
+
+caf::expected<client_actor> connect_to_node(caf::actor_system& sys,
+                                            const std::string& host,
+                                            uint16_t port,
+                                            caf::timespan timeout) {
+  return connect_handle<client_actor>(sys, host, port, timeout);
+}
+
+caf::expected<operator_actor> connect_as_operator(caf::actor_system& sys,
+                                                  const std::string& host,
+                                                  uint16_t port,
+                                                  caf::timespan timeout) {
+  return connect_handle<operator_actor>(sys, host, port, timeout);
+}
+
+caf::expected<cluster_router_actor> connect_as_peer(caf::actor_system& sys,
+                                                    const std::string& host,
+                                                    uint16_t port,
+                                                    caf::timespan timeout) {
+  return connect_handle<cluster_router_actor>(sys, host, port, timeout);
 }
 
 } // namespace cmm

@@ -7,15 +7,15 @@
 
 namespace cmm {
 
-scoped_lease::scoped_lease(supervisor_actor supervisor, lease granted,
+scoped_lease::scoped_lease(client_actor fallback, lease granted,
                            caf::actor holder)
-    : supervisor_(std::move(supervisor)), granted_(std::move(granted)),
+    : fallback_(std::move(fallback)), granted_(std::move(granted)),
       holder_(std::move(holder)) {
   // nop
 }
 
 scoped_lease::scoped_lease(scoped_lease&& other) noexcept
-    : supervisor_(std::move(other.supervisor_)), granted_(other.dismiss()),
+    : fallback_(std::move(other.fallback_)), granted_(other.dismiss()),
       holder_(std::move(other.holder_)) {
   // nop
 }
@@ -23,7 +23,7 @@ scoped_lease::scoped_lease(scoped_lease&& other) noexcept
 scoped_lease& scoped_lease::operator=(scoped_lease&& other) noexcept {
   if (this != &other) {
     reset();
-    supervisor_ = std::move(other.supervisor_);
+    fallback_ = std::move(other.fallback_);
     granted_ = other.dismiss();
     holder_ = std::move(other.holder_);
   }
@@ -37,9 +37,7 @@ scoped_lease::~scoped_lease() {
 void scoped_lease::reset() {
   if (granted_.id != 0) {
     // The granting supervisor may be another node's.
-    auto owner = granted_.owner
-                     ? caf::actor_cast<supervisor_actor>(granted_.owner)
-                     : supervisor_;
+    auto owner = granted_.owner ? granted_.owner : fallback_;
     // The supervisor takes a release only from the holder's node.
     if (owner && holder_)
       caf::send_as(holder_, owner, release_atom_v, granted_.id, granted_.token);

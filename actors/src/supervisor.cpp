@@ -57,10 +57,12 @@ supervisor_actor::behavior_type supervisor_impl(supervisor_pointer self,
       [self](devices_atom) { return self->state.devices(); },
       [self](drain_atom) { return self->state.drain(); },
       [self](idle_atom, const std::string& name, uint64_t instance) {
-        self->state.on_idle_timer(name, instance);
+        if (self->state.from_self())
+          self->state.on_idle_timer(name, instance);
       },
       [self](deadline_atom, const std::string& name, uint64_t waiter) {
-        self->state.on_deadline(name, waiter);
+        if (self->state.from_self())
+          self->state.on_deadline(name, waiter);
       },
   };
 }

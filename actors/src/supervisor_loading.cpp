@@ -225,14 +225,15 @@ void supervisor_state::start_load(entry_slot& slot,
   entry.reserved_bytes = estimate;
   report_defect(budgets.reserve(budget_for(entry.location).device, estimate));
   load_request req{variant.path, entry.spec.target, entry.spec.precision};
+  auto me = self->address();
   if (cfg.detached_models)
     slot.model = self->spawn<caf::detached + caf::linked>(
-        model_actor_impl, model_backend, req, entry.spec.name,
+        model_actor_impl, me, model_backend, req, entry.spec.name,
         entry.spec.warmup, cfg.limits);
   else
-    slot.model = self->spawn<caf::linked>(model_actor_impl, model_backend, req,
-                                          entry.spec.name, entry.spec.warmup,
-                                          cfg.limits);
+    slot.model = self->spawn<caf::linked>(model_actor_impl, me, model_backend,
+                                          req, entry.spec.name,
+                                          entry.spec.warmup, cfg.limits);
   auto name = entry.spec.name;
   auto instance = entry.instance;
   self->request(slot.model, caf::infinite, load_atom_v)

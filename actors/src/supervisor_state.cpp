@@ -9,6 +9,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "cmm/error.hpp"
+#include "cmm/gate.hpp"
 #include "cmm/log.hpp"
 #include "cmm/waiter_expiry.hpp"
 #include "supervisor_log.hpp"
@@ -37,6 +38,8 @@ void supervisor_state::init(supervisor_pointer ptr, manager_config config,
   self = ptr;
   cfg = std::move(config);
   model_backend = std::move(be);
+  gate = self->spawn<caf::linked>(client_gate,
+                                  caf::actor_cast<client_actor>(self));
   for (auto& [dev, capacity] : cfg.budgets)
     budgets.open(dev, capacity);
   for (auto& [id, entry] : cfg.models) {
@@ -290,8 +293,12 @@ lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
   auto token = draw_lease_token();
   auto id =
       leases.grant(entry.spec.name, entry.instance, holder, slot.model, token);
-  return lease{id, entry.spec.name, slot.model,
-               caf::actor_cast<caf::actor>(self), token};
+  // A handle to the supervisor itself stays in its process; anyone else
+  // releases through the gate, which takes nothing but client requests.
+  auto owner = holder.node() == self->node()
+                   ? caf::actor_cast<client_actor>(self)
+                   : gate;
+  return lease{id, entry.spec.name, slot.model, owner, token};
 }
 
 caf::result<uint32_t> supervisor_state::release(uint64_t id,
@@ -381,6 +388,13 @@ void supervisor_state::stop_model(const model_actor& model) {
     return;
   self->unlink_from(model);
   self->send_exit(model, caf::exit_reason::user_shutdown);
+}
+
+bool supervisor_state::from_self() const {
+  if (self->current_sender() == self->ctrl())
+    return true;
+  supervisor_log()->warn("dropped a timer message that another actor sent");
+  return false;
 }
 
 void supervisor_state::on_exit(const caf::exit_msg& msg) {

@@ -64,6 +64,8 @@ struct supervisor_state {
   supervisor_pointer self = nullptr;
   manager_config cfg;
   backend_ptr model_backend;
+  /// Releases from other processes come through here (see `grant`).
+  client_actor gate;
   std::map<std::string, entry_slot> slots;
   lease_ledger leases;
   /// Model actors unloaded by force while leases on them remained: they
@@ -109,6 +111,10 @@ struct supervisor_state {
   void on_holder_down(const caf::down_msg& msg);
 
   void on_exit(const caf::exit_msg& msg);
+
+  /// Whether the current message is one the supervisor sent itself (its
+  /// timers); anything else claiming to be one is logged and dropped.
+  bool from_self() const;
 
   // -- loading (supervisor_loading.cpp) ---------------------------------------
 

@@ -54,7 +54,7 @@ TEST_CASE_METHOD(deterministic_fixture,
   for (int i = 0; i < 5; ++i)
     pending.push_back(request());
   run();
-  std::set<model_actor> instances;
+  std::set<inference_actor> instances;
   for (auto& handle : pending) {
     auto granted = collect<lease>(handle);
     REQUIRE(granted);

@@ -69,7 +69,7 @@ TEST_CASE_METHOD(race_fixture,
   for (int i = 0; i < 100; ++i)
     clients.push_back(sys.spawn(racing_client, manager->supervisor(),
                                 caf::actor{self}, std::string{"slow"}));
-  std::set<model_actor> instances;
+  std::set<inference_actor> instances;
   int failures = 0;
   for (int i = 0; i < 100; ++i)
     self->receive(

@@ -13,7 +13,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// Where the nodes other than `self` listen, as a `[cluster]` INI line.
+/// Where the nodes other than `self` take cluster traffic, as a
+/// `[cluster]` INI line.
 std::string peer_list(const std::vector<uint16_t>& ports, size_t self) {
   std::vector<std::string> peers;
   for (size_t i = 0; i < ports.size(); ++i)
@@ -26,10 +27,9 @@ std::string peer_list(const std::vector<uint16_t>& ports, size_t self) {
 
 cluster_fixture::cluster_fixture(std::array<uint64_t, size> cpu_budgets) {
   for (size_t i = 0; i < size; ++i)
-    ports_.push_back(unused_port());
+    cluster_ports_.push_back(unused_port());
   for (size_t i = 0; i < size; ++i) {
     node_options options;
-    options.port = ports_[i];
     options.models = {
         {"shared", "sim://shared?bytes=100,base"},
         {"slow", "sim://slow?bytes=100&load_ms=300,base"},
@@ -38,24 +38,35 @@ cluster_fixture::cluster_fixture(std::array<uint64_t, size> cpu_budgets) {
         {"kept", "sim://kept?bytes=100,base"},
     };
     options.budgets = {"cpu=" + std::to_string(cpu_budgets[i])};
-    options.extra_config = {"[cluster]", peer_list(ports_, i)};
+    options.extra_config = {"[cluster]",
+                            "port=" + std::to_string(cluster_ports_[i]),
+                            peer_list(cluster_ports_, i)};
     nodes_.push_back(std::make_unique<node_process>(
         dir, options, "node" + std::to_string(i)));
   }
   for (size_t i = 0; i < size; ++i) {
-    auto router = client.connect(ports_[i]);
-    if (!router)
-      throw std::runtime_error("cannot connect to node " + std::to_string(i));
-    routers_.push_back(*router);
+    auto endpoint = client.connect(nodes_[i]->port());
+    auto node_operator =
+        operator_side_.connect_operator(nodes_[i]->operator_port());
+    auto router = peer_side_.connect_peer(cluster_ports_[i]);
+    auto& sys = client.sys();
+    if (!endpoint || !node_operator || !router)
+      throw std::runtime_error(
+          "cannot connect to node " + std::to_string(i) + ": " +
+          sys.render(!endpoint        ? endpoint.error()
+                     : !node_operator ? node_operator.error()
+                                      : router.error()));
+    clients_.push_back(*endpoint);
+    operators_.push_back(*node_operator);
+    peers_.push_back(*router);
   }
   // Wait until every node sees both others (bounded).
-  caf::scoped_actor self{client.sys()};
+  caf::scoped_actor self{peer_side_.sys()};
   auto deadline = std::chrono::steady_clock::now() + 20s;
   for (size_t i = 0; i < size; ++i) {
-    auto router = caf::actor_cast<cluster_router_actor>(routers_[i]);
     size_t seen = 0;
     while (seen < size - 1 && std::chrono::steady_clock::now() < deadline) {
-      self->request(router, 5s, peers_atom_v)
+      self->request(peers_[i], 5s, peers_atom_v)
           .receive(
               [&](const std::vector<std::string>& peers) {
                 seen = peers.size();
@@ -68,21 +79,8 @@ cluster_fixture::cluster_fixture(std::array<uint64_t, size> cpu_budgets) {
   }
 }
 
-supervisor_actor cluster_fixture::local(size_t i) {
-  caf::scoped_actor self{client.sys()};
-  supervisor_actor result;
-  self->request(caf::actor_cast<cluster_router_actor>(routers_[i]), 5s,
-                local_atom_v)
-      .receive(
-          [&](const caf::actor& x) {
-            result = caf::actor_cast<supervisor_actor>(x);
-          },
-          [](const caf::error&) {});
-  return result;
-}
-
 int cluster_fixture::holder_of(const std::string& id) {
-  caf::scoped_actor self{client.sys()};
+  caf::scoped_actor self{operator_sys()};
   for (size_t i = 0; i < size; ++i) {
     if (!nodes_[i])
       continue;

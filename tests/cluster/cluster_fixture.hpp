@@ -25,11 +25,16 @@ public:
   explicit cluster_fixture(std::array<uint64_t, size> cpu_budgets = {
                                10000, 10000, 10000});
 
-  /// The front door (the router) of node `i`, for clients.
-  const supervisor_actor& node(size_t i) const { return routers_[i]; }
+  /// The client endpoint of node `i` (its gate in front of the router).
+  const client_actor& node(size_t i) const { return clients_[i]; }
 
-  /// Node `i`'s local supervisor: what it holds itself.
-  supervisor_actor local(size_t i);
+  /// The operator endpoint of node `i`: list and info there describe what
+  /// the node holds itself. Reached from `operator_sys()`.
+  const operator_actor& local(size_t i) const { return operators_[i]; }
+
+  /// The actor system that holds the operator endpoints: a process of its
+  /// own to CAF, so no node sees two connections from one peer.
+  caf::actor_system& operator_sys() { return operator_side_.sys(); }
 
   /// The index of the node whose local supervisor has `id` ready; -1 if
   /// none.
@@ -42,9 +47,13 @@ public:
   client_system client;
 
 private:
-  std::vector<uint16_t> ports_;
+  client_system operator_side_;
+  client_system peer_side_;
+  std::vector<uint16_t> cluster_ports_;
   std::vector<std::unique_ptr<node_process>> nodes_;
-  std::vector<supervisor_actor> routers_;
+  std::vector<client_actor> clients_;
+  std::vector<operator_actor> operators_;
+  std::vector<cluster_router_actor> peers_;
 };
 
 } // namespace cmm::test

@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-model_info info_on(caf::actor_system& sys, const supervisor_actor& sup,
+model_info info_on(caf::actor_system& sys, const operator_actor& sup,
                    const std::string& id) {
   blocking_client client{sys, sup, 10s};
   return client.get_model_info(id).value();
@@ -30,7 +30,7 @@ TEST_CASE("acquires on any node reach the one holding the model", "[cluster]") {
   auto& sys = cluster.client.sys();
   std::vector<std::unique_ptr<blocking_client>> clients;
   std::vector<scoped_lease> leases;
-  std::set<model_actor> instances;
+  std::set<inference_actor> instances;
   for (size_t i = 0; i < cluster_fixture::size; ++i) {
     clients.push_back(
         std::make_unique<blocking_client>(sys, cluster.node(i), 10s));
@@ -40,14 +40,17 @@ TEST_CASE("acquires on any node reach the one holding the model", "[cluster]") {
   CHECK(instances.size() == 1);
   auto holder = cluster.holder_of("shared");
   REQUIRE(holder >= 0);
-  CHECK(info_on(sys, cluster.local(holder), "shared").refs == 3);
+  CHECK(info_on(cluster.operator_sys(), cluster.local(holder), "shared").refs ==
+        3);
   for (size_t i = 0; i < cluster_fixture::size; ++i)
     if (static_cast<int>(i) != holder)
-      CHECK(info_on(sys, cluster.local(i), "shared").state == "absent");
+      CHECK(info_on(cluster.operator_sys(), cluster.local(i), "shared").state ==
+            "absent");
   // Leases go back to the node that granted them, whichever node was asked.
   for (size_t i = 0; i < leases.size(); ++i)
     clients[i]->release_model(leases[i]);
-  CHECK(info_on(sys, cluster.local(holder), "shared").refs == 0);
+  CHECK(info_on(cluster.operator_sys(), cluster.local(holder), "shared").refs ==
+        0);
 }
 
 TEST_CASE("a new model goes to the node with the most free budget",
@@ -63,12 +66,12 @@ TEST_CASE("concurrent acquires on every node cause one load", "[cluster]") {
   auto& sys = cluster.client.sys();
   caf::scoped_actor self{sys};
   constexpr int per_node = 10;
-  std::vector<supervisor_actor> nodes;
+  std::vector<client_actor> nodes;
   for (size_t i = 0; i < cluster_fixture::size; ++i)
     nodes.push_back(cluster.node(i));
   // One actor fires every acquire before any answer arrives.
   auto burst = [](caf::event_based_actor* burst_self,
-                  std::vector<supervisor_actor> targets,
+                  std::vector<client_actor> targets,
                   caf::actor report) -> caf::behavior {
     for (auto& target : targets)
       for (int j = 0; j < per_node; ++j)
@@ -88,12 +91,13 @@ TEST_CASE("concurrent acquires on every node cause one load", "[cluster]") {
   CHECK(failures == 0);
   auto holder = cluster.holder_of("slow");
   REQUIRE(holder >= 0);
-  auto stats = info_on(sys, cluster.local(holder), "slow");
+  auto stats = info_on(cluster.operator_sys(), cluster.local(holder), "slow");
   CHECK(stats.load_count == 1);
   CHECK(stats.refs == cluster_fixture::size * per_node);
   for (size_t i = 0; i < cluster_fixture::size; ++i)
     if (static_cast<int>(i) != holder)
-      CHECK(info_on(sys, cluster.local(i), "slow").load_count == 0);
+      CHECK(info_on(cluster.operator_sys(), cluster.local(i), "slow")
+                .load_count == 0);
   caf::anon_send_exit(holder_actor, caf::exit_reason::user_shutdown);
 }
 
@@ -111,7 +115,8 @@ TEST_CASE("a failed load is not retried on other nodes", "[cluster]") {
   }
   uint32_t loads = 0;
   for (size_t i = 0; i < cluster_fixture::size; ++i)
-    loads += info_on(sys, cluster.local(i), "broken").load_count;
+    loads +=
+        info_on(cluster.operator_sys(), cluster.local(i), "broken").load_count;
   CHECK(loads == 1);
 }
 

@@ -37,7 +37,7 @@ struct ctl_fixture {
   node_process node{dir, ctl_catalog()};
 
   process_result ctl(const std::vector<std::string>& args) {
-    return run_ctl(node.port(), args);
+    return run_ctl(node.operator_port(), args);
   }
 
   /// Runs the verb with `--json`, requires success and parses the output.

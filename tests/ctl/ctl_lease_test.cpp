@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 TEST_CASE_METHOD(ctl_fixture,
                  "hold keeps one reference, which list shows, until it ends",
                  "[ctl]") {
-  auto hold = start_ctl(node.port(), {"hold", "alpha", "--for", "1s"});
+  auto hold = start_ctl(node.operator_port(), {"hold", "alpha", "--for", "1s"});
   auto acquired = hold->wait_for_line("acquired alpha", 20s);
   REQUIRE(acquired);
   CHECK_THAT(*acquired, Catch::Contains("holding for 1s"));
@@ -30,7 +30,8 @@ TEST_CASE_METHOD(ctl_fixture,
 TEST_CASE_METHOD(ctl_fixture,
                  "unload is refused while a lease is held and --force unloads",
                  "[ctl]") {
-  auto hold = start_ctl(node.port(), {"hold", "alpha", "--for", "60s"});
+  auto hold =
+      start_ctl(node.operator_port(), {"hold", "alpha", "--for", "60s"});
   REQUIRE(hold->wait_for_line("acquired alpha", 20s));
   auto refused = ctl({"unload", "alpha"});
   CHECK(refused.exit_code == 1);

@@ -44,8 +44,8 @@ TEST_CASE_METHOD(ctl_fixture,
                  "a node that dies ends watch with one line and exit status 3",
                  "[ctl]") {
   using namespace std::chrono_literals;
-  auto watch =
-      start_ctl(node.port(), {"watch", "--interval", "100ms", "--json"});
+  auto watch = start_ctl(node.operator_port(),
+                         {"watch", "--interval", "100ms", "--json"});
   REQUIRE(watch->wait_for_line("\"refresh\":1", 20s));
   node.process().signal(SIGKILL);
   auto done = watch->wait(20s);

@@ -27,9 +27,9 @@ template <class T> struct answer {
   failure error;
 };
 
-template <class T, class... Ts>
-answer<T> ask(caf::actor_system& sys, const supervisor_actor& sup,
-              caf::timespan timeout, Ts&&... xs) {
+template <class T, class Handle, class... Ts>
+answer<T> ask(caf::actor_system& sys, const Handle& sup, caf::timespan timeout,
+              Ts&&... xs) {
   caf::scoped_actor self{sys};
   answer<T> out;
   self->request(sup, timeout, std::forward<Ts>(xs)...)
@@ -58,16 +58,6 @@ printed_lease parse_holding(const std::string& line) {
   return out;
 }
 
-/// Checks that another client can still acquire, use the refs of and
-/// release a model on the node.
-void check_node_serves(test::remote_fixture& f) {
-  blocking_client other{f.client.sys(), f.supervisor, 10s};
-  auto held = other.acquire(model_spec::by_id("echobf16"));
-  REQUIRE(held);
-  CHECK(other.get_model_info("echobf16")->refs == 1);
-  CHECK(other.release_model(held) == 0);
-}
-
 } // namespace
 
 TEST_CASE_METHOD(test::remote_fixture,
@@ -85,51 +75,56 @@ TEST_CASE_METHOD(test::remote_fixture,
   REQUIRE_FALSE(printed.token.empty());
   auto& sys = client.sys();
   auto wrong = lease_token{printed.token.high, printed.token.low ^ 1};
-  auto guessed = ask<uint32_t>(sys, supervisor, 10s, release_atom_v,
+  auto guessed = ask<uint32_t>(sys, endpoint, 10s, release_atom_v,
                                uint64_t{printed.id}, wrong);
   CHECK(guessed.error.code == errc::not_permitted);
   CHECK(guessed.error.message.find("token is wrong") != std::string::npos);
   // The right token, but this process is not the holder's node.
-  auto stolen = ask<uint32_t>(sys, supervisor, 10s, release_atom_v,
+  auto stolen = ask<uint32_t>(sys, endpoint, 10s, release_atom_v,
                               uint64_t{printed.id}, printed.token);
   CHECK(stolen.error.code == errc::not_permitted);
   CHECK(stolen.error.message.find("another holder") != std::string::npos);
-  blocking_client observer{sys, supervisor, 10s};
+  blocking_client observer{sys, endpoint, 10s};
   CHECK(observer.get_model_info("echo32")->refs == 1);
   holder.write_input("release\n");
   auto done = holder.wait(10s);
   REQUIRE(done);
   CHECK(done->out.find("released, 0 ref(s) left") != std::string::npos);
-  check_node_serves(*this);
+  test::check_node_serves(*this);
 }
 
 TEST_CASE_METHOD(test::remote_fixture,
-                 "a remote acquire naming the node's supervisor or a model "
-                 "actor as holder is refused",
+                 "a remote acquire naming the node's endpoint, its lease's "
+                 "owner or a model actor as holder is refused",
                  "[remote][hostile]") {
   auto& sys = client.sys();
   auto spec = model_spec::by_id("echo32");
   // This process's own lease, held by an actor that outlives the requests.
   caf::scoped_actor holder{sys};
-  auto own = ask<lease>(sys, supervisor, 11s, acquire_atom_v, spec,
+  auto own = ask<lease>(sys, endpoint, 11s, acquire_atom_v, spec,
                         caf::actor{holder}, caf::timespan{10s});
   REQUIRE(own.value);
-  auto as_supervisor =
-      ask<lease>(sys, supervisor, 11s, acquire_atom_v, spec,
-                 caf::actor_cast<caf::actor>(supervisor), caf::timespan{10s});
-  CHECK(as_supervisor.error.code == errc::not_permitted);
-  auto as_model = ask<lease>(sys, supervisor, 11s, acquire_atom_v, spec,
+  auto as_endpoint =
+      ask<lease>(sys, endpoint, 11s, acquire_atom_v, spec,
+                 caf::actor_cast<caf::actor>(endpoint), caf::timespan{10s});
+  CHECK(as_endpoint.error.code == errc::not_permitted);
+  auto as_owner = ask<lease>(sys, endpoint, 11s, acquire_atom_v, spec,
+                             caf::actor_cast<caf::actor>(own.value->owner),
+                             caf::timespan{10s});
+  CHECK(as_owner.error.code == errc::not_permitted);
+  auto as_model = ask<lease>(sys, endpoint, 11s, acquire_atom_v, spec,
                              caf::actor_cast<caf::actor>(own.value->model),
                              caf::timespan{10s});
   CHECK(as_model.error.code == errc::not_permitted);
-  blocking_client observer{sys, supervisor, 10s};
+  blocking_client observer{sys, endpoint, 10s};
   CHECK(observer.get_model_info("echo32")->refs == 1);
-  auto left = ask<uint32_t>(sys, supervisor, 10s, release_atom_v, own.value->id,
-                            own.value->token);
+  auto left = ask<uint32_t>(sys, own.value->owner, 10s, release_atom_v,
+                            own.value->id, own.value->token);
   REQUIRE(left.value);
   CHECK(*left.value == 0);
-  CHECK(observer.unload_model("echo32"));
-  check_node_serves(*this);
+  blocking_client node_operator{sys, operators, 10s};
+  CHECK(node_operator.unload_model("echo32"));
+  test::check_node_serves(*this);
 }
 
 TEST_CASE_METHOD(test::remote_fixture,
@@ -139,11 +134,11 @@ TEST_CASE_METHOD(test::remote_fixture,
   auto& sys = client.sys();
   // This process waits 1 s and says so; the model takes 3 s to load.
   auto gave_up =
-      ask<lease>(sys, supervisor, 1s, acquire_atom_v, model_spec::by_id("slow"),
+      ask<lease>(sys, endpoint, 1s, acquire_atom_v, model_spec::by_id("slow"),
                  caf::actor{}, caf::timespan{1s});
   REQUIRE_FALSE(gave_up.value);
   // Still connected: wait until the load is done, then count.
-  blocking_client observer{sys, supervisor, 10s};
+  blocking_client observer{sys, endpoint, 10s};
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!observer.is_model_loaded("slow") &&
          std::chrono::steady_clock::now() < deadline)
@@ -153,5 +148,5 @@ TEST_CASE_METHOD(test::remote_fixture,
   auto held = observer.acquire(model_spec::by_id("slow"));
   CHECK(observer.get_model_info("slow")->refs == 1);
   CHECK(observer.release_model(held) == 0);
-  check_node_serves(*this);
+  test::check_node_serves(*this);
 }

@@ -44,7 +44,7 @@ TEST_CASE_METHOD(test::remote_fixture,
                  "SIGTERM: the node refuses new acquires, waits for a held "
                  "lease, then exits 0",
                  "[remote][shutdown]") {
-  blocking_client remote{client.sys(), supervisor, 10s};
+  blocking_client remote{client.sys(), endpoint, 10s};
   auto held = remote.acquire(model_spec::by_id("echo32"));
   auto& node_proc = node->process();
   node_proc.signal(SIGTERM);

@@ -1,6 +1,11 @@
 #include "remote_fixture.hpp"
 
+#include <chrono>
 #include <stdexcept>
+
+#include <catch2/catch.hpp>
+
+#include "cmm/blocking_client.hpp"
 
 namespace cmm::test {
 
@@ -24,10 +29,21 @@ remote_fixture::remote_fixture() {
   node =
       std::make_unique<node_process>(dir, remote_catalog(dir.file("tiny.pt")));
   auto found = client.connect(node->port());
-  if (!found)
-    throw std::runtime_error("cannot connect to the node: " +
-                             client.sys().render(found.error()));
-  supervisor = std::move(*found);
+  auto op = client.connect_operator(node->operator_port());
+  if (!found || !op)
+    throw std::runtime_error(
+        "cannot connect to the node: " +
+        client.sys().render(found ? op.error() : found.error()));
+  endpoint = std::move(*found);
+  operators = std::move(*op);
+}
+
+void check_node_serves(remote_fixture& f) {
+  blocking_client other{f.client.sys(), f.endpoint, std::chrono::seconds{10}};
+  auto held = other.acquire(model_spec::by_id("echobf16"));
+  REQUIRE(held);
+  CHECK(other.get_model_info("echobf16")->refs == 1);
+  CHECK(other.release_model(held) == 0);
 }
 
 } // namespace cmm::test

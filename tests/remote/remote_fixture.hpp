@@ -26,7 +26,14 @@ struct remote_fixture {
   model_blueprint blueprint;
   std::unique_ptr<node_process> node;
   client_system client;
-  supervisor_actor supervisor;
+  /// The node's client endpoint.
+  client_actor endpoint;
+  /// The node's operator endpoint.
+  operator_actor operators;
 };
+
+/// Checks that another client can still acquire a model on the fixture's
+/// node, see its reference, and release it.
+void check_node_serves(remote_fixture& f);
 
 } // namespace cmm::test

@@ -43,7 +43,7 @@ wait_for_refs(blocking_client& observer, const std::string& name, uint32_t refs,
 
 /// Acquires `id` without naming a holder, so that it holds the lease
 /// itself, reports the refs it saw and quits without releasing.
-void acquire_and_quit(caf::event_based_actor* self, supervisor_actor sup,
+void acquire_and_quit(caf::event_based_actor* self, client_actor sup,
                       std::string id,
                       std::shared_ptr<std::promise<uint32_t>> held) {
   self->request(sup, 11s, acquire_atom_v, model_spec::by_id(id), caf::actor{},
@@ -73,7 +73,7 @@ struct holder_fixture : test::remote_fixture {
     CHECK(observer.get_model_info("echo32")->refs == 1);
   }
 
-  blocking_client observer{client.sys(), supervisor, 10s};
+  blocking_client observer{client.sys(), endpoint, 10s};
   test::child_process holder{{CMM_REMOTE_CLIENT,
                               "--client.port=" + std::to_string(node->port()),
                               "--client.model=echo32", "--client.hold"}};
@@ -132,10 +132,10 @@ TEST_CASE_METHOD(test::remote_fixture,
                  "a remote actor that quits holding a lease it acquired "
                  "without naming a holder has it returned",
                  "[remote][lease]") {
-  blocking_client observer{client.sys(), supervisor, 10s};
+  blocking_client observer{client.sys(), endpoint, 10s};
   auto held = std::make_shared<std::promise<uint32_t>>();
   auto refs = held->get_future();
-  client.sys().spawn(acquire_and_quit, supervisor, std::string{"echo32"}, held);
+  client.sys().spawn(acquire_and_quit, endpoint, std::string{"echo32"}, held);
   REQUIRE(refs.wait_for(15s) == std::future_status::ready);
   REQUIRE(refs.get() == 1);
   auto returned = wait_for_refs(observer, "echo32", 0, 3s);

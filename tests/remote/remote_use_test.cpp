@@ -29,11 +29,11 @@ struct session_outcome {
 using outcome_promise = std::shared_ptr<std::promise<session_outcome>>;
 
 /// One run of `remote_session`: acquires `tiny` twice from a remote
-/// supervisor, asks for its info, runs it once and releases both leases,
+/// endpoint, asks for its info, runs it once and releases both leases,
 /// each step an asynchronous request whose answer starts the next.
 struct session {
   caf::event_based_actor* self;
-  supervisor_actor sup;
+  client_actor sup;
   tensor input;
   outcome_promise done;
   session_outcome seen;
@@ -121,7 +121,7 @@ void acquire_twice(session_ptr s) {
           on_error(s));
 }
 
-void remote_session(caf::event_based_actor* self, supervisor_actor sup,
+void remote_session(caf::event_based_actor* self, client_actor sup,
                     tensor input, outcome_promise done) {
   acquire_twice(std::make_shared<session>(session{
       self, std::move(sup), std::move(input), std::move(done), {}, {}, {}}));
@@ -138,7 +138,7 @@ TEST_CASE_METHOD(test::remote_fixture,
                  "remote acquire, infer and release through the blocking "
                  "client share one model instance",
                  "[remote]") {
-  blocking_client remote{client.sys(), supervisor, 10s};
+  blocking_client remote{client.sys(), endpoint, 10s};
   auto first = remote.acquire(model_spec::by_id("tiny"));
   auto second = remote.acquire(model_spec::by_id("tiny"));
   CHECK(first.get().model == second.get().model);
@@ -165,7 +165,7 @@ TEST_CASE_METHOD(test::remote_fixture,
                  "[remote]") {
   auto done = std::make_shared<std::promise<session_outcome>>();
   auto result = done->get_future();
-  client.sys().spawn(remote_session, supervisor,
+  client.sys().spawn(remote_session, endpoint,
                      floats_of_shape(2, blueprint.width), done);
   REQUIRE(result.wait_for(30s) == std::future_status::ready);
   auto seen = result.get();
@@ -181,7 +181,7 @@ TEST_CASE_METHOD(test::remote_fixture,
                  "a remote request naming a model by path is refused with "
                  "not_permitted, one naming a catalog id is served",
                  "[remote]") {
-  blocking_client remote{client.sys(), supervisor, 10s};
+  blocking_client remote{client.sys(), endpoint, 10s};
   auto refused = [&](const model_spec& spec) {
     try {
       remote.acquire(spec);
@@ -197,8 +197,9 @@ TEST_CASE_METHOD(test::remote_fixture,
   auto spec_with_both = model_spec::by_id("echo32");
   spec_with_both.path = dir.file("tiny.pt");
   CHECK(refused(spec_with_both) == errc::not_permitted);
+  blocking_client node_operator{client.sys(), operators, 10s};
   try {
-    remote.preload(model_spec::by_path("sim://sneaky?bytes=10", "base"));
+    node_operator.preload(model_spec::by_path("sim://sneaky?bytes=10", "base"));
     FAIL("a remote preload by path was served");
   } catch (const manager_error& err) {
     CHECK(err.code() == errc::not_permitted);

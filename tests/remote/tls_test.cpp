@@ -7,7 +7,7 @@
 
 #include "cmm/blocking_client.hpp"
 #include "remote_fixture.hpp"
-#include "test_certificates.hpp"
+#include "support/test_certificates.hpp"
 
 using namespace cmm;
 using namespace std::chrono_literals;

@@ -35,7 +35,7 @@ float float_of_bits(uint32_t bits) {
 /// and requires the very same bytes back.
 void require_echoed_exactly(test::remote_fixture& fx, const std::string& id,
                             dtype type, const std::vector<uint8_t>& bytes) {
-  blocking_client remote{fx.client.sys(), fx.supervisor, 10s};
+  blocking_client remote{fx.client.sys(), fx.endpoint, 10s};
   auto held = remote.acquire(model_spec::by_id(id));
   auto count = static_cast<int64_t>(bytes.size() / element_size(type));
   auto input = make_tensor(type, {1, count}, bytes);

@@ -35,8 +35,16 @@ client_system::client_system(transport mode, const tls_settings& tls) {
   sys_ = std::make_unique<caf::actor_system>(cfg_);
 }
 
-caf::expected<supervisor_actor> client_system::connect(uint16_t port) {
+caf::expected<client_actor> client_system::connect(uint16_t port) {
   return connect_to_node(*sys_, "127.0.0.1", port, std::chrono::seconds{5});
+}
+
+caf::expected<operator_actor> client_system::connect_operator(uint16_t port) {
+  return connect_as_operator(*sys_, "127.0.0.1", port, std::chrono::seconds{5});
+}
+
+caf::expected<cluster_router_actor> client_system::connect_peer(uint16_t port) {
+  return connect_as_peer(*sys_, "127.0.0.1", port, std::chrono::seconds{5});
 }
 
 } // namespace cmm::test

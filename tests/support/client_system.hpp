@@ -34,8 +34,15 @@ public:
 
   caf::actor_system& sys() noexcept { return *sys_; }
 
-  /// Connects to the node on 127.0.0.1:`port` (see `connect_to_node`).
-  caf::expected<supervisor_actor> connect(uint16_t port);
+  /// Connects to the node's client endpoint on 127.0.0.1:`port` (see
+  /// `connect_to_node`).
+  caf::expected<client_actor> connect(uint16_t port);
+
+  /// Connects to the node's operator endpoint on 127.0.0.1:`port`.
+  caf::expected<operator_actor> connect_operator(uint16_t port);
+
+  /// Connects to a cluster node's cluster endpoint on 127.0.0.1:`port`.
+  caf::expected<cluster_router_actor> connect_peer(uint16_t port);
 
 private:
   manager_system_config cfg_;

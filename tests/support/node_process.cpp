@@ -71,11 +71,16 @@ node_process::node_process(const temp_directory& dir,
   auto line = process_->wait_for_line("listening on", startup_timeout);
   if (!line)
     throw std::runtime_error("cmm-node did not start:\n" + process_->out());
-  // "cmm-node listening on 127.0.0.1:PORT with N catalog model(s)"
-  auto at = line->find("127.0.0.1:");
-  if (at == std::string::npos)
+  // "cmm-node listening on 127.0.0.1:PORT with N catalog model(s);
+  // operator endpoint on ADDRESS:PORT"
+  std::string client_at = "listening on 127.0.0.1:";
+  auto at = line->find(client_at);
+  auto op = line->find(':', line->find("operator endpoint on "));
+  if (at == std::string::npos || op == std::string::npos)
     throw std::runtime_error("unexpected cmm-node line: " + *line);
-  port_ = static_cast<uint16_t>(std::stoul(line->substr(at + 10)));
+  port_ =
+      static_cast<uint16_t>(std::stoul(line->substr(at + client_at.size())));
+  operator_port_ = static_cast<uint16_t>(std::stoul(line->substr(op + 1)));
 }
 
 std::string ini_list(const std::vector<std::string>& xs) {

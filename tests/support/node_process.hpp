@@ -52,13 +52,18 @@ public:
   node_process(const temp_directory& dir, const node_options& options,
                const std::string& name = "node");
 
+  /// The client endpoint's port.
   uint16_t port() const noexcept { return port_; }
+
+  /// The operator endpoint's port.
+  uint16_t operator_port() const noexcept { return operator_port_; }
 
   /// The node's process; its stdout and stderr together are `out()`.
   child_process& process() noexcept { return *process_; }
 
 private:
   uint16_t port_ = 0;
+  uint16_t operator_port_ = 0;
   std::unique_ptr<child_process> process_;
 };
 

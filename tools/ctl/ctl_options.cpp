@@ -97,10 +97,18 @@ void apply(ctl_options& out, std::string_view name, const std::string& value,
     out.interval = duration_value(name, value);
   else if (name == "count")
     out.count = static_cast<uint32_t>(number_value(name, value, UINT32_MAX));
+  else if (name == "cmm.tls.certificate")
+    out.tls.certificate = value;
+  else if (name == "cmm.tls.key")
+    out.tls.key = value;
+  else if (name == "cmm.tls.ca-file")
+    out.tls.ca_file = value;
+  else if (name == "cmm.tls.passphrase")
+    out.tls.passphrase = value;
   else
     usage_error("unknown option --" + std::string{name});
   if (name != "host" && name != "port" && name != "json" && name != "timeout" &&
-      name != "help")
+      name != "help" && name.compare(0, 8, "cmm.tls.") != 0)
     seen.emplace_back(name);
 }
 
@@ -174,7 +182,8 @@ ctl_options parse_ctl_options(const std::vector<std::string>& args) {
   if (out.command == verb::watch && out.interval.count() <= 0)
     usage_error("--interval must be positive");
   if (out.port == 0)
-    usage_error("--port is required (the port cmm-node printed)");
+    usage_error("--port is required (the operator endpoint cmm-node "
+                "printed)");
   return out;
 }
 

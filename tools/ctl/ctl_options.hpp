@@ -2,7 +2,8 @@
 
 // The command line of cmm-ctl, parsed into plain data:
 //
-//   cmm-ctl [--host=H] --port=N [--json] [--timeout=D] VERB [ARGS]
+//   cmm-ctl [--host=H] --port=N [--json] [--timeout=D] [--cmm.tls.*=..]
+//           VERB [ARGS]
 //
 // Options may come before or after the verb, as `--name=value` or
 // `--name value`. Every mistake is a `ctl_error` with `exit_code::usage`
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cmm/remote.hpp"
 #include "cmm/warmup_spec.hpp"
 #include "time_text.hpp"
 
@@ -33,7 +35,11 @@ enum class verb {
 
 struct ctl_options {
   std::string host = "127.0.0.1";
+  /// The node's operator endpoint.
   uint16_t port = 0;
+  /// `--cmm.tls.certificate`, `--cmm.tls.key`, `--cmm.tls.ca-file`,
+  /// `--cmm.tls.passphrase`: as the node's settings of the same names.
+  tls_settings tls;
   bool json = false;
   /// Limit for connecting and for each request to the node.
   milliseconds timeout{10'000};

@@ -14,8 +14,12 @@
 
 namespace cmm::ctl {
 
-node_session::session_config::session_config() {
+node_session::session_config::session_config(const tls_settings& tls) {
   load<caf::io::middleman>();
+  if (auto err = check_tls_settings(tls))
+    throw ctl_error(exit_code::usage, err->message);
+  if (auto err = enable_tls(*this, tls))
+    throw ctl_error(exit_code::usage, err->message);
   // A lost node must be noticed: CAF 0.17 leaves both off by default.
   set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
   set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{5}});
@@ -25,14 +29,13 @@ node_session::session_config::session_config() {
 
 node_session::node_session(const ctl_options& opts)
     : address_(opts.host + ":" + std::to_string(opts.port)),
-      lost_(std::make_shared<std::atomic<bool>>(false)), sys_(cfg_),
-      supervisor_(connect(opts)) {
+      lost_(std::make_shared<std::atomic<bool>>(false)), cfg_(opts.tls),
+      sys_(cfg_), endpoint_(connect(opts)) {
   // The proxy of a remote actor terminates when its connection closes.
-  caf::actor_cast<caf::abstract_actor*>(supervisor_)
-      ->attach_functor([flag = lost_] { *flag = true; });
+  caf::actor_cast<caf::abstract_actor*>(endpoint_)->attach_functor(
+      [flag = lost_] { *flag = true; });
   client_ = std::make_unique<blocking_client>(
-      sys_, supervisor_,
-      std::chrono::duration_cast<caf::timespan>(opts.timeout));
+      sys_, endpoint_, std::chrono::duration_cast<caf::timespan>(opts.timeout));
 }
 
 void node_session::check_connected() const {
@@ -43,7 +46,7 @@ void node_session::check_connected() const {
 
 node_session::~node_session() {
   client_.reset();
-  supervisor_ = nullptr;
+  endpoint_ = nullptr;
 }
 
 namespace {
@@ -56,13 +59,13 @@ namespace {
 
 } // namespace
 
-supervisor_actor node_session::connect(const ctl_options& opts) {
-  using result_type = caf::expected<supervisor_actor>;
+operator_actor node_session::connect(const ctl_options& opts) {
+  using result_type = caf::expected<operator_actor>;
   auto limit = std::chrono::duration_cast<caf::timespan>(opts.timeout);
   std::promise<result_type> done;
   auto answer = done.get_future();
   std::thread connector{[&] {
-    done.set_value(connect_to_node(sys_, opts.host, opts.port, limit));
+    done.set_value(connect_as_operator(sys_, opts.host, opts.port, limit));
   }};
   auto prefix = "cannot reach node at " + address_ + ": ";
   auto late = prefix + "no answer within " + to_text(opts.timeout);
@@ -76,6 +79,11 @@ supervisor_actor node_session::connect(const ctl_options& opts) {
     return std::move(*result);
   if (result.error() == caf::sec::request_timeout)
     give_up(late);
+  if (result.error() == caf::sec::unexpected_actor_messaging_interface)
+    throw ctl_error(exit_code::unreachable,
+                    prefix + "not a cmm-node operator endpoint: pass the "
+                             "port cmm-node printed after 'operator "
+                             "endpoint on'");
   throw ctl_error(exit_code::unreachable, prefix + sys_.render(result.error()));
 }
 

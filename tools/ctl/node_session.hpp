@@ -1,7 +1,8 @@
 #pragma once
 
-// A connection to one cmm-node: an actor system with the middleman, the
-// node's supervisor as a remote typed handle, and a blocking client on it.
+// A connection to one cmm-node's operator endpoint: an actor system with the
+// middleman (and CAF's OpenSSL module when TLS settings are given), the
+// endpoint as a remote typed handle, and a blocking client on it.
 // The members are declared so that the client and the handle go before the
 // actor system: CAF 0.17 waits in the system's destructor for every actor
 // still referenced.
@@ -23,9 +24,10 @@ class node_session {
 public:
   /// Connects to the node at `opts.host:opts.port` within `opts.timeout`.
   /// Throws `ctl_error` (`unreachable`) when the node refuses or is not a
-  /// cmm-node. If connecting times out, the middleman may be stuck in a
-  /// blocking connect that the actor system's shutdown would wait for: the
-  /// process then prints the error line and ends at once (`std::_Exit`).
+  /// cmm-node's operator endpoint, and (`usage`) for unusable TLS settings. If
+  /// connecting times out, the middleman may be stuck in a blocking connect
+  /// that the actor system's shutdown would wait for: the process then prints
+  /// the error line and ends at once (`std::_Exit`).
   explicit node_session(const ctl_options& opts);
 
   node_session(const node_session&) = delete;
@@ -35,7 +37,7 @@ public:
 
   blocking_client& client() { return *client_; }
 
-  const supervisor_actor& supervisor() const { return supervisor_; }
+  const operator_actor& endpoint() const { return endpoint_; }
 
   caf::actor_system& system() { return sys_; }
 
@@ -53,16 +55,16 @@ public:
 private:
   class session_config : public manager_system_config {
   public:
-    session_config();
+    explicit session_config(const tls_settings& tls);
   };
 
-  supervisor_actor connect(const ctl_options& opts);
+  operator_actor connect(const ctl_options& opts);
 
   std::string address_;
   std::shared_ptr<std::atomic<bool>> lost_;
   session_config cfg_;
   caf::actor_system sys_;
-  supervisor_actor supervisor_;
+  operator_actor endpoint_;
   std::unique_ptr<blocking_client> client_;
 };
 

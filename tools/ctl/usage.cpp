@@ -3,20 +3,26 @@
 namespace cmm::ctl {
 
 const char* usage_line() {
-  return "usage: cmm-ctl [--host=H] --port=N [--json] [--timeout=D] VERB "
-         "[ARGS]; cmm-ctl --help lists the verbs";
+  return "usage: cmm-ctl [--host=H] --port=N [--json] [--timeout=D] "
+         "[--cmm.tls.*=...] VERB [ARGS]; cmm-ctl --help lists the verbs";
 }
 
 std::string help_text() {
   return R"(cmm-ctl: operate a cmm-node over CAF's middleman.
 
-usage: cmm-ctl [--host=H] --port=N [--json] [--timeout=D] VERB [ARGS]
+usage: cmm-ctl [--host=H] --port=N [--json] [--timeout=D] [--cmm.tls.*=...]
+               VERB [ARGS]
 
 options:
   --host=H         node address (default 127.0.0.1)
-  --port=N         node port, as cmm-node printed it (required)
+  --port=N         the node's operator endpoint, as cmm-node printed it
+                   ("operator endpoint on HOST:PORT"; required)
   --json           print JSON (one document; watch: one per refresh line)
   --timeout=D      limit for connecting and for each request (default 10s)
+  --cmm.tls.certificate=FILE, --cmm.tls.key=FILE, --cmm.tls.ca-file=FILE,
+  --cmm.tls.passphrase=TEXT
+                   TLS towards a node that requires it: this client's PEM
+                   certificate and key, and the CAs the node's chains to
   --help           this text
 
 verbs (MODEL is a catalog id; the node refuses file paths):

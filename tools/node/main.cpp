@@ -1,10 +1,14 @@
 // cmm-node: serves a catalog of models to other processes and machines over
-// CAF's middleman. Stops on SIGINT or SIGTERM: no new acquires, in-flight
-// leases get until the drain timeout, then everything is unloaded.
+// CAF's middleman, on up to three endpoints: clients (acquire, release,
+// list, info), operators (everything else a person does; loopback by
+// default) and, in a cluster, the other nodes. Stops on SIGINT or SIGTERM:
+// no new acquires, in-flight leases get until the drain timeout, then
+// everything is unloaded.
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include <caf/actor_system.hpp>
@@ -15,6 +19,7 @@
 #include "cmm/cluster_router.hpp"
 #include "cmm/config.hpp"
 #include "cmm/default_backend.hpp"
+#include "cmm/gate.hpp"
 #include "cmm/log.hpp"
 #include "cmm/model_manager.hpp"
 #include "cmm/remote.hpp"
@@ -26,15 +31,24 @@ public:
   node_config() {
     load<caf::io::middleman>();
     caf::config_option_adder{custom_options_, "node"}
-        .add<uint16_t>("port", "port to listen on (0: any free port)")
-        .add<std::string>("bind", "address to bind (default 127.0.0.1)")
+        .add<uint16_t>("port", "client endpoint's port (0: any free port)")
+        .add<std::string>("bind",
+                          "client endpoint's address (default 127.0.0.1)")
+        .add<uint16_t>("operator-port",
+                       "operator endpoint's port (0: any free port)")
+        .add<std::string>("operator-bind",
+                          "operator endpoint's address (default 127.0.0.1)")
         .add<caf::timespan>("drain-timeout",
                             "how long leases may finish at shutdown");
     cmm::declare_tls_options(custom_options_);
     caf::config_option_adder{custom_options_, "cluster"}
-        .add<std::vector<std::string>>("peers",
-                                       "other nodes of the cluster, host:port")
-        .add<std::string>("name", "this node as peers name it (bind:port)");
+        .add<std::vector<std::string>>(
+            "peers", "other nodes' cluster endpoints, host:port")
+        .add<uint16_t>("port", "cluster endpoint's port (required with peers)")
+        .add<std::string>("bind", "cluster endpoint's address (default: "
+                                  "node.bind)")
+        .add<std::string>("name", "this node as peers name it "
+                                  "(cluster.bind:cluster.port)");
     // Dead peers must be noticed: CAF 0.17 leaves both off by default.
     set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
     set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{5}});
@@ -68,43 +82,89 @@ void drain(caf::actor_system& sys, const cmm::supervisor_actor& sup,
           [](const caf::error&) {});
 }
 
+/// One published endpoint: where it listens, for the startup line.
+struct endpoint {
+  std::string bind;
+  uint16_t port = 0;
+
+  std::string address() const { return bind + ":" + std::to_string(port); }
+};
+
+bool is_loopback(const std::string& bind) {
+  return bind == "127.0.0.1" || bind == "::1" || bind == "localhost";
+}
+
+template <class Handle>
+std::optional<endpoint> publish(caf::actor_system& sys, const Handle& handle,
+                                const char* what, const std::string& bind,
+                                uint16_t port) {
+  auto bound = cmm::publish_endpoint(sys, handle, bind, port);
+  if (!bound) {
+    std::fprintf(stderr, "cmm-node: cannot open the %s endpoint on %s:%u: %s\n",
+                 what, bind.c_str(), port, sys.render(bound.error()).c_str());
+    return std::nullopt;
+  }
+  return endpoint{bind, *bound};
+}
+
 int run(node_config& cfg, const sigset_t& stop_signals) {
   auto mcfg = cmm::read_manager_config(cfg);
   if (!mcfg) {
     std::fprintf(stderr, "cmm-node: %s\n", to_string(mcfg.error()).c_str());
     return 1;
   }
+  auto bind = caf::get_or(cfg, "node.bind", std::string{"127.0.0.1"});
+  auto operator_bind =
+      caf::get_or(cfg, "node.operator-bind", std::string{"127.0.0.1"});
+  auto peers = caf::get_or(cfg, "cluster.peers", std::vector<std::string>{});
+  auto cluster_bind = caf::get_or(cfg, "cluster.bind", bind);
+  auto cluster_port = caf::get_or(cfg, "cluster.port", uint16_t{0});
+  if (!peers.empty() && cluster_port == 0) {
+    std::fprintf(stderr, "cmm-node: a cluster node needs a fixed "
+                         "--cluster.port that its peers can name\n");
+    return 1;
+  }
   caf::actor_system sys{cfg};
   cmm::model_manager manager{sys, *mcfg, cmm::make_default_backend(*mcfg)};
-  auto bind = caf::get_or(cfg, "node.bind", std::string{"127.0.0.1"});
-  auto port = caf::get_or(cfg, "node.port", uint16_t{0});
-  // In a cluster the router is the front door; alone, the supervisor is.
-  cmm::supervisor_actor front = manager.supervisor();
+  // In a cluster the router serves clients and operators; alone, the
+  // supervisor does. Either way only through gates.
+  cmm::operator_actor front = manager.supervisor();
   cmm::cluster_router_actor router;
-  auto peers = caf::get_or(cfg, "cluster.peers", std::vector<std::string>{});
   if (!peers.empty()) {
-    if (port == 0) {
-      std::fprintf(stderr, "cmm-node: a cluster node needs a fixed "
-                           "--node.port that its peers can name\n");
-      return 1;
-    }
     cmm::cluster_config cluster;
-    cluster.name =
-        caf::get_or(cfg, "cluster.name", bind + ":" + std::to_string(port));
+    cluster.name = caf::get_or(
+        cfg, "cluster.name", cluster_bind + ":" + std::to_string(cluster_port));
     cluster.peers = peers;
     router =
         cmm::spawn_cluster_router(sys, manager.supervisor(), *mcfg, cluster);
     front = router;
   }
-  auto bound = cmm::publish_supervisor(sys, front, bind, port);
-  if (!bound) {
-    std::fprintf(stderr, "cmm-node: cannot listen on %s:%u: %s\n", bind.c_str(),
-                 port, sys.render(bound.error()).c_str());
-    return 1;
-  }
-  std::printf("cmm-node listening on %s:%u with %zu catalog model(s)%s\n",
-              bind.c_str(), *bound, mcfg->models.size(),
-              cmm::uses_tls(sys) ? " over TLS" : "");
+  auto client_gate = cmm::spawn_client_gate(sys, front);
+  auto operator_gate = cmm::spawn_operator_gate(sys, front);
+  auto clients = publish(sys, client_gate, "client", bind,
+                         caf::get_or(cfg, "node.port", uint16_t{0}));
+  auto operators =
+      clients ? publish(sys, operator_gate, "operator", operator_bind,
+                        caf::get_or(cfg, "node.operator-port", uint16_t{0}))
+              : std::nullopt;
+  std::optional<endpoint> cluster_end;
+  if (operators && router)
+    cluster_end = publish(sys, router, "cluster", cluster_bind, cluster_port);
+  // Nothing was served yet; as at the end, leave without waiting on CAF.
+  if (!clients || !operators || (router && !cluster_end))
+    std::_Exit(1);
+  if (!is_loopback(operator_bind) && !cmm::uses_tls(sys))
+    std::fprintf(stderr,
+                 "cmm-node: warning: the operator endpoint listens on %s "
+                 "without TLS: whoever reaches it may unload and drain\n",
+                 operator_bind.c_str());
+  std::printf(
+      "cmm-node listening on %s with %zu catalog model(s)%s; "
+      "operator endpoint on %s%s\n",
+      clients->address().c_str(), mcfg->models.size(),
+      cmm::uses_tls(sys) ? " over TLS" : "", operators->address().c_str(),
+      cluster_end ? ("; cluster endpoint on " + cluster_end->address()).c_str()
+                  : "");
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop_signals, &sig);
@@ -113,9 +173,12 @@ int run(node_config& cfg, const sigset_t& stop_signals) {
   drain(sys, manager.supervisor(),
         caf::get_or(cfg, "node.drain-timeout",
                     caf::timespan{std::chrono::seconds{10}}));
-  sys.middleman().unpublish(front, *bound);
-  if (router)
+  sys.middleman().unpublish(client_gate, clients->port);
+  sys.middleman().unpublish(operator_gate, operators->port);
+  if (router) {
+    sys.middleman().unpublish(router, cluster_end->port);
     caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
+  }
   std::printf("cmm-node: stopped\n");
   std::fflush(stdout);
   // Every model is unloaded and every lease settled. CAF 0.17's actor
