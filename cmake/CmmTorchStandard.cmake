@@ -1,8 +1,8 @@
 # Raises the project's C++ standard to C++20 when the libtorch found does not
 # compile as C++17 (libtorch 2.12 and later require C++20 of its users; the
 # Debian libtorch 1.13 and CAF 0.17 build as either). Only libtorch 2.10 and
-# later are probed, so the Debian build configures as fast as before. Set
-# CMAKE_CXX_STANDARD on the command line to skip the probe.
+# later are probed, so the Debian build configures as fast as before. A
+# CMAKE_CXX_STANDARD other than 17 on the command line skips the probe.
 if(CMAKE_CXX_STANDARD EQUAL 17 AND Torch_VERSION VERSION_GREATER_EQUAL 2.10)
   # Compile only: linking needs nothing from this probe.
   set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)

@@ -60,7 +60,7 @@ supervisor_state::idle_on(const std::string& device,
   return result;
 }
 
-bool supervisor_state::place(entry_slot& slot) {
+bool supervisor_state::place(entry_slot& slot, uint64_t bytes) {
   auto& spec = slot.entry.spec;
   // Visible accelerators count even before anything used them: this gives
   // them their default budgets.
@@ -73,9 +73,7 @@ bool supervisor_state::place(entry_slot& slot) {
     if (parsed && parsed->kind == spec.target.kind && parsed->index >= 0)
       candidates.push_back(b);
   }
-  load_request probe{spec.path, spec.target, spec.precision};
-  auto chosen =
-      place_best_fit(candidates, model_backend->estimate_bytes(probe));
+  auto chosen = place_best_fit(candidates, bytes);
   if (!chosen) {
     fail_waiters(slot, {errc::invalid_device,
                         "no " + to_string(device{spec.target.kind, -1}) +
@@ -102,12 +100,17 @@ supervisor_state::sized_variants(const resolved_spec& spec) const {
 
 void supervisor_state::admit(entry_slot& slot) {
   auto& entry = slot.entry;
-  if (entry.spec.auto_place && entry.state != entry_state::waiting &&
-      !place(slot))
-    return;
   auto& spec = entry.spec;
+  // Files are sized when an admission starts (estimates depend on the
+  // device's kind, not its index, so placing keeps them valid); retries
+  // after room was freed decide again on the same sizes.
+  auto fresh = entry.state != entry_state::waiting;
+  if (fresh || slot.sizes.empty())
+    slot.sizes = sized_variants(spec);
+  auto& variants = slot.sizes;
+  if (spec.auto_place && fresh && !place(slot, variants.front().bytes))
+    return;
   auto& b = budget_for(spec.target);
-  auto variants = sized_variants(spec);
   auto decision =
       decide_admission(b, variants, idle_on(b.device, spec.name), cfg.policy);
   auto& chosen = variants[decision.variant];
@@ -172,9 +175,9 @@ void supervisor_state::on_deadline(const std::string& name,
     answer_error(*j, past_deadline(name));
     break;
   case waiter_expiry::no_room: {
-    load_request req{entry.spec.path, entry.spec.target, entry.spec.precision};
-    auto err = no_room(name, model_backend->estimate_bytes(req),
-                       budget_for(entry.spec.target));
+    // The admission that made it wait sized the preferred file first.
+    auto err =
+        no_room(name, slot.sizes.front().bytes, budget_for(entry.spec.target));
     supervisor_log()->warn("{}: gave up waiting", err.message);
     answer_error(*j, err);
     break;

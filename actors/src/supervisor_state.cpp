@@ -183,7 +183,7 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
     rp.deliver(make_error(resolved.error()));
     return rp;
   }
-  req.patience = resolved->patience;
+  req.patience = patience_for(spec, cfg);
   req.deadline = now() + timeout;
   if (!resolved->auto_place) {
     load_request probe{resolved->path, resolved->target, resolved->precision};
@@ -218,7 +218,7 @@ supervisor_state::preload(const model_spec& spec) {
     rp.deliver(make_error(resolved.error()));
     return rp;
   }
-  req.patience = resolved->patience;
+  req.patience = patience_for(spec, cfg);
   auto slot = slot_for(*resolved);
   if (!slot) {
     rp.deliver(slot.error());

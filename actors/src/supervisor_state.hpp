@@ -48,6 +48,9 @@ struct entry_slot {
   model_entry entry;
   model_actor model;
   std::vector<waiting_request> waiting;
+  /// The entry's files with their estimated sizes on its target: read when
+  /// an admission starts, reused while the entry waits for room.
+  std::vector<sized_variant> sizes;
   /// Run once the entry has become absent after an unload.
   std::vector<std::function<void()>> on_absent;
 };
@@ -192,8 +195,8 @@ private:
   /// fit.
   void admit(entry_slot& slot);
 
-  /// Picks the device for an `auto` entry.
-  bool place(entry_slot& slot);
+  /// Picks the device for an `auto` entry that needs `bytes`.
+  bool place(entry_slot& slot, uint64_t bytes);
 
   /// The spec's preferred file and its fallbacks with their estimated sizes.
   std::vector<sized_variant> sized_variants(const resolved_spec& spec) const;

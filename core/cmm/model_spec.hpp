@@ -48,9 +48,6 @@ struct resolved_spec {
   bool demote = false;
   std::optional<warmup_spec> warmup;
   std::vector<model_variant> fallbacks;
-  /// How long an acquire may wait for room: the spec's `wait_ms`, else the
-  /// manager's `admission-timeout`.
-  duration patience{0};
 };
 
 /// The longest string a spec field may hold, in bytes.
@@ -69,6 +66,11 @@ std::optional<failure> check_spec_limits(const model_spec& spec);
 /// well-formed.
 result<resolved_spec> resolve(const model_spec& spec,
                               const manager_config& cfg);
+
+/// How long one request for `spec` may wait for room: its `wait_ms`, else
+/// the manager's `admission-timeout`. A property of the request, not of the
+/// entry it resolves to.
+duration patience_for(const model_spec& spec, const manager_config& cfg);
 
 /// Parses `auto` (the default device's class), `auto:cuda` or `auto:sim`
 /// into a device of that kind with index -1; none for anything else.

@@ -37,6 +37,10 @@ public:
   /// Load attempts for a path so far.
   uint32_t loads(const std::string& path) const;
 
+  /// Size estimates asked for a path so far (a real backend reads the file
+  /// for each).
+  uint32_t estimates(const std::string& path) const;
+
   /// Load attempts for every path so far.
   uint32_t total_loads() const;
 
@@ -64,6 +68,7 @@ private:
   mutable std::mutex mtx_;
   std::vector<device> visible_;
   std::map<std::string, uint32_t> loads_;
+  mutable std::map<std::string, uint32_t> estimates_;
   uint32_t total_loads_ = 0;
   uint32_t resident_ = 0;
   uint64_t resident_bytes_ = 0;

@@ -131,10 +131,12 @@ result<resolved_spec> resolve(const model_spec& spec,
                                             precision_str +
                                             "': use bf16, fp16 or fp32"};
   out.precision = *precision;
-  out.patience = spec.wait_ms > 0
-                     ? duration{std::chrono::milliseconds{spec.wait_ms}}
-                     : cfg.admission_timeout;
   return out;
+}
+
+duration patience_for(const model_spec& spec, const manager_config& cfg) {
+  return spec.wait_ms > 0 ? duration{std::chrono::milliseconds{spec.wait_ms}}
+                          : cfg.admission_timeout;
 }
 
 } // namespace cmm

@@ -150,6 +150,10 @@ sim_backend::load(const load_request& req) {
 }
 
 uint64_t sim_backend::estimate_bytes(const load_request& req) const {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ++estimates_[req.path];
+  }
   auto params = parse_sim_path(req.path);
   return params ? params->bytes : 0;
 }
@@ -158,6 +162,12 @@ uint32_t sim_backend::loads(const std::string& path) const {
   std::lock_guard<std::mutex> guard{mtx_};
   auto i = loads_.find(path);
   return i == loads_.end() ? 0 : i->second;
+}
+
+uint32_t sim_backend::estimates(const std::string& path) const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto i = estimates_.find(path);
+  return i == estimates_.end() ? 0 : i->second;
 }
 
 uint32_t sim_backend::total_loads() const {

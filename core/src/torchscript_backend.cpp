@@ -199,9 +199,6 @@ result<std::unique_ptr<loaded_model>> load_archive(const load_request& req) {
                             "runs on the CPU only"};
     if (reason.empty()) {
       cast_floating_state(module, input_type);
-      // The tensors as loaded are now cached blocks nobody uses.
-      if (dev.is_cuda())
-        release_cached_cuda_memory();
     } else {
       input_type = layout.floating.empty() ? at::kFloat : layout.floating[0];
       precision = "as saved (" + reason + ")";
@@ -248,9 +245,10 @@ torchscript_backend::load(const load_request& req) {
   if (auto err = check_file(req.path))
     return *err;
   auto loaded = load_archive(req);
-  // What a failed load put on a GPU sits in libtorch's cache once the
-  // module is gone: give it back, as an unload does.
-  if (!loaded && req.target.kind == device::kind_t::cuda)
+  // On a GPU, what a failed load put there, or the tensors as loaded before
+  // a cast replaced them, sit in libtorch's cache with nobody using them:
+  // give them back, as an unload does.
+  if (req.target.kind == device::kind_t::cuda)
     release_cached_cuda_memory();
   return loaded;
 }
@@ -285,7 +283,7 @@ torchscript_backend::free_device_memory(const device& dev) const {
 
 std::vector<device> torchscript_backend::visible_devices() const {
   std::vector<device> result;
-  for (int i = 0; i < visible_cuda_devices(); ++i)
+  for (int i = 0, n = visible_cuda_devices(); i < n; ++i)
     result.push_back(device{device::kind_t::cuda, i});
   return result;
 }

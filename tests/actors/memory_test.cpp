@@ -107,6 +107,27 @@ TEST_CASE_METHOD(memory_fixture,
 }
 
 TEST_CASE_METHOD(memory_fixture,
+                 "a model waiting for room sizes its file once, however often "
+                 "admission runs again",
+                 "[memory]") {
+  auto [a, b] = fill_sim0();
+  auto pending = post_waiting_acquire("c", 5000);
+  CHECK(info("c").state == "waiting");
+  CHECK(backend->estimates("sim://c?bytes=400") == 1);
+  // A small model loads on sim:0: room is freed-up news, and c's admission
+  // runs again without room for it.
+  auto small =
+      acquire(model_spec::by_path("sim://small?bytes=100", "base", "sim:0"));
+  REQUIRE(small);
+  CHECK(info("c").state == "waiting");
+  release(*a.value);
+  auto c = collect<lease>(pending);
+  REQUIRE(c);
+  CHECK(is_loaded("c"));
+  CHECK(backend->estimates("sim://c?bytes=400") == 1);
+}
+
+TEST_CASE_METHOD(memory_fixture,
                  "a waiting acquire fails at its deadline and not one tick "
                  "before",
                  "[memory]") {

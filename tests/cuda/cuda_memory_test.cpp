@@ -35,7 +35,9 @@ TEST_CASE("an unload returns the model's device memory within 100 ms",
   double bytes = static_cast<double>(info->bytes);
   REQUIRE(bytes > 200e6);
   // The load itself gave back what the cast from fp32 left in the cache.
-  CHECK(loaded.reserved_bytes - before.reserved_bytes < 1.1 * bytes);
+  CHECK(static_cast<double>(loaded.reserved_bytes) -
+            static_cast<double>(before.reserved_bytes) <
+        1.1 * bytes);
   auto start = std::chrono::steady_clock::now();
   REQUIRE(client.unload_model("m"));
   auto answered = std::chrono::steady_clock::now() - start;

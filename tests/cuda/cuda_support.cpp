@@ -6,20 +6,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "cmm/config.hpp"
 #include "cmm/default_backend.hpp"
 #include "device_filler.hpp"
 
 namespace cmm::test {
-
-namespace {
-
-caf::actor_system_config& prepare(caf::actor_system_config& cfg) {
-  register_types(cfg);
-  return cfg;
-}
-
-} // namespace
 
 std::optional<std::string> cuda_skip_reason() {
   if (!built_with_cuda())
@@ -81,17 +71,12 @@ bool wait_for_info(blocking_client& client, const std::string& name,
   return false;
 }
 
-cuda_manager::cuda_manager(manager_config cfg) : sys_(prepare(sys_cfg_)) {
+cuda_manager::cuda_manager(manager_config cfg) : sys_(sys_cfg_) {
   cfg.log_level = "warn";
   auto model_backend = make_default_backend(cfg);
   manager_ = std::make_unique<model_manager>(sys_, std::move(cfg),
                                              std::move(model_backend));
   client_ = std::make_unique<blocking_client>(sys_, std::chrono::seconds{60});
-}
-
-cuda_manager::~cuda_manager() {
-  client_.reset();
-  manager_.reset();
 }
 
 double megabytes(uint64_t bytes) {

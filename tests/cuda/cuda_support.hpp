@@ -13,10 +13,10 @@
 #include <string>
 
 #include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
 
 #include "../temp_directory.hpp"
 #include "cmm/blocking_client.hpp"
+#include "cmm/config.hpp"
 #include "cmm/cuda_memory.hpp"
 #include "cmm/manager_config.hpp"
 #include "cmm/model_generator.hpp"
@@ -65,13 +65,12 @@ class cuda_manager {
 public:
   explicit cuda_manager(manager_config cfg);
 
-  ~cuda_manager();
-
   blocking_client& client() { return *client_; }
 
 private:
-  caf::actor_system_config sys_cfg_;
+  manager_system_config sys_cfg_;
   caf::actor_system sys_;
+  // Destroyed in reverse: the client before the manager before the system.
   std::unique_ptr<model_manager> manager_;
   std::unique_ptr<blocking_client> client_;
 };

@@ -17,7 +17,11 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: tools/gpu/check.sh OUT_DIR [--dry-run]}
 dry_run=false
-[[ ${2:-} == --dry-run ]] && dry_run=true
+case ${2:-} in
+  "") ;;
+  --dry-run) dry_run=true ;;
+  *) echo "usage: tools/gpu/check.sh OUT_DIR [--dry-run]" >&2; exit 2 ;;
+esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 kit=${CMM_GPU_KIT:-$root/.gpu-kit}
@@ -75,7 +79,7 @@ kit_paths() {
 kit_headers() {
   local deps from_kit from_system
   deps=$(ninja -C "$build" -t deps)
-  from_kit=$(grep -c "$kit/include/caf/" <<<"$deps")
+  from_kit=$(grep -Fc "$kit/include/caf/" <<<"$deps")
   from_system=$(grep -c "^ */usr/include/caf/" <<<"$deps")
   echo "kit: CAF headers read from the kit $from_kit times, from" \
     "/usr/include $from_system times" | tee -a "$out/machine.txt"
@@ -118,6 +122,9 @@ arch=$(cat "$kit/MULTIARCH")
 cmake_args=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
             -DCMAKE_PREFIX_PATH="$kit${torch_prefix:+;$torch_prefix}"
             -DCMAKE_LIBRARY_PATH="$kit/lib/$arch")
+# Torch_DIR is cached: name it, so a build folder configured before (a dry
+# run) cannot keep another libtorch.
+[[ -n $torch_prefix ]] && cmake_args+=(-DTorch_DIR="$torch_prefix/Torch")
 step configure cmake "${cmake_args[@]}" || finish "configure failed" 1
 step kit-paths kit_paths || finish "kit not used" 1
 step build cmake --build "$build" -j "$(nproc)" \
@@ -132,6 +139,8 @@ if $dry_run && [[ -z $torch_prefix ]]; then
   finish "dry run" "$tests_rc"
 fi
 bench_rc=0
+# A bench that dies before writing must not leave an earlier run's figures.
+rm -rf /tmp/cmm-gpu-bench
 step bench "$build/bench/cmm-bench" --bench.mode=quick \
   '--bench.scenarios=["miss","unload"]' --bench.device=cuda:0 \
   --bench.out=/tmp/cmm-gpu-bench --bench.model-dir=/tmp/cmm-gpu-bench-models \

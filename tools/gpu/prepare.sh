@@ -23,8 +23,9 @@ wanted="^/usr/(include/|lib/$arch/lib[^/]*\.so[.0-9]*$|lib/$arch/cmake/|lib/cmak
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
 for p in "${packages[@]}"; do
-  dpkg -L "$p" | grep -E "$wanted" | while read -r f; do
-    [[ -f $f || -L $f ]] && echo "${f#/usr/}"
+  # A package with no wanted file, or a folder read last, is no failure.
+  { dpkg -L "$p" | grep -E "$wanted" || true; } | while read -r f; do
+    if [[ -f $f || -L $f ]]; then echo "${f#/usr/}"; fi
   done
 done | sort -u >"$list"
 
