@@ -1,5 +1,6 @@
 #include "cmm/remote.hpp"
 
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <tuple>
@@ -121,10 +122,11 @@ caf::expected<uint16_t> publish_handle(caf::actor_system& sys,
   return sys.middleman().publish(handle, port, addr, true);
 }
 
+/// One connection attempt to `host:port`.
 template <class Handle>
-caf::expected<Handle> connect_handle(caf::actor_system& sys,
-                                     const std::string& host, uint16_t port,
-                                     caf::timespan timeout) {
+caf::expected<Handle> connect_once(caf::actor_system& sys,
+                                   const std::string& host, uint16_t port,
+                                   caf::timespan timeout) {
   caf::scoped_actor self{sys};
   caf::expected<Handle> out{caf::sec::request_timeout};
   self->request(node_connector(sys), timeout, caf::connect_atom_v, host, port)
@@ -141,6 +143,26 @@ caf::expected<Handle> connect_handle(caf::actor_system& sys,
           },
           [&](caf::error& err) { out = std::move(err); });
   return out;
+}
+
+/// Connects within `timeout`. CAF 0.17 starts a connection it opens with
+/// its last-seen time at the clock's epoch until the peer's handshake
+/// arrives, so a heartbeat tick in between drops it as timed out
+/// (`connection_timeout`, basp_broker.cpp's connect handler): such an
+/// attempt is made again while time is left.
+template <class Handle>
+caf::expected<Handle> connect_handle(caf::actor_system& sys,
+                                     const std::string& host, uint16_t port,
+                                     caf::timespan timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<caf::timespan>(
+        deadline - std::chrono::steady_clock::now());
+    auto out = connect_once<Handle>(sys, host, port, left);
+    if (out || out.error() != caf::sec::connection_timeout ||
+        std::chrono::steady_clock::now() >= deadline)
+      return out;
+  }
 }
 
 } // namespace
