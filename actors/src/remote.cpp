@@ -15,6 +15,9 @@
 #ifdef CMM_WITH_OPENSSL
 #include <caf/openssl/manager.hpp>
 #include <caf/openssl/publish.hpp>
+
+#include "cmm/log.hpp"
+#include "openssl_error_queue.hpp"
 #endif
 
 namespace cmm {
@@ -83,6 +86,10 @@ std::optional<failure> enable_tls(caf::actor_system_config& cfg,
   cfg.openssl_cafile = tls.ca_file;
   cfg.openssl_passphrase = tls.passphrase;
   cfg.load<caf::openssl::manager>();
+  if (!openssl_error_queue_guarded())
+    logger("remote")->warn(
+        "TLS: this program's OpenSSL calls bypass cmm's error-queue guard "
+        "(openssl_error_queue.cpp); one failed TLS connection may drop others");
   return std::nullopt;
 #else
   (void)cfg;

@@ -23,9 +23,19 @@ std::string peer_list(const std::vector<uint16_t>& ports, size_t self) {
   return "peers=" + ini_list(peers);
 }
 
+client_system::transport transport_for(const tls_settings& tls) {
+  return tls.enabled() ? client_system::transport::tls
+                       : client_system::transport::plain;
+}
+
 } // namespace
 
-cluster_fixture::cluster_fixture(std::array<uint64_t, size> cpu_budgets) {
+cluster_fixture::cluster_fixture(std::array<uint64_t, size> cpu_budgets,
+                                 const tls_settings& node_tls,
+                                 const tls_settings& client_tls)
+    : client{transport_for(node_tls), client_tls},
+      operator_side_{transport_for(node_tls), client_tls},
+      peer_side_{transport_for(node_tls), client_tls} {
   for (size_t i = 0; i < size; ++i)
     cluster_ports_.push_back(unused_port());
   for (size_t i = 0; i < size; ++i) {
@@ -38,6 +48,7 @@ cluster_fixture::cluster_fixture(std::array<uint64_t, size> cpu_budgets) {
         {"kept", "sim://kept?bytes=100,base"},
     };
     options.budgets = {"cpu=" + std::to_string(cpu_budgets[i])};
+    options.tls = node_tls;
     options.extra_config = {"[cluster]",
                             "port=" + std::to_string(cluster_ports_[i]),
                             peer_list(cluster_ports_, i)};
@@ -91,6 +102,10 @@ int cluster_fixture::holder_of(const std::string& id) {
       return static_cast<int>(i);
   }
   return -1;
+}
+
+std::string cluster_fixture::output_of(size_t i) const {
+  return nodes_[i]->process().out();
 }
 
 void cluster_fixture::kill(size_t i) {

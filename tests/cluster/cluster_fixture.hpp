@@ -21,9 +21,12 @@ public:
   static constexpr size_t size = 3;
 
   /// Starts the nodes with these CPU budgets and waits until every node
-  /// sees both others.
-  explicit cluster_fixture(std::array<uint64_t, size> cpu_budgets = {
-                               10000, 10000, 10000});
+  /// sees both others. With `node_tls` enabled, every node presents it and
+  /// requires TLS of its peers and clients, and this process's clients
+  /// present `client_tls`.
+  explicit cluster_fixture(
+      std::array<uint64_t, size> cpu_budgets = {10000, 10000, 10000},
+      const tls_settings& node_tls = {}, const tls_settings& client_tls = {});
 
   /// The client endpoint of node `i` (its gate in front of the router).
   const client_actor& node(size_t i) const { return clients_[i]; }
@@ -42,6 +45,16 @@ public:
 
   /// Kills node `i` with SIGKILL.
   void kill(size_t i);
+
+  /// The output of node `i` so far.
+  std::string output_of(size_t i) const;
+
+  /// The cluster endpoint's port of node `i`.
+  uint16_t cluster_port(size_t i) const { return cluster_ports_[i]; }
+
+  /// The client and operator endpoints' ports of node `i`.
+  uint16_t port(size_t i) const { return nodes_[i]->port(); }
+  uint16_t operator_port(size_t i) const { return nodes_[i]->operator_port(); }
 
   temp_directory dir;
   client_system client;

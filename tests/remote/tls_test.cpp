@@ -117,3 +117,38 @@ TEST_CASE_METHOD(tls_fixture,
   test::client_system client{transport::tls, certs.client};
   CHECK_FALSE(client.connect(node.port()));
 }
+
+TEST_CASE_METHOD(tls_fixture,
+                 "TLS: a client that leaves without a goodbye, or a failed "
+                 "handshake, leaves every other connection up",
+                 "[remote][tls]") {
+  auto node = start_node(certs.node);
+  test::client_system staying{transport::tls, certs.client};
+  auto supervisor = staying.connect(node.port());
+  REQUIRE(supervisor);
+  blocking_client remote{staying.sys(), *supervisor, 10s};
+  // Each case leaves OpenSSL an error on the node's I/O thread; CAF 0.17.6
+  // would read it as the next connection's failure.
+  auto stays_connected = [&](const char* after) {
+    INFO("after " << after);
+    auto held = remote.acquire(model_spec::by_id("echo32"));
+    CHECK(remote.release_model(held) == 0);
+  };
+  for (int round = 0; round < 3; ++round) {
+    {
+      test::client_system leaving{transport::tls, certs.client};
+      require_served(leaving, node.port());
+    }
+    stays_connected("a client closed its connection");
+    {
+      test::client_system plain{transport::plain};
+      CHECK_FALSE(plain.connect(node.port()));
+    }
+    stays_connected("a plain-text client was refused");
+    {
+      test::client_system rogue{transport::tls, certs.rogue};
+      CHECK_FALSE(rogue.connect(node.port()));
+    }
+    stays_connected("a certificate was refused");
+  }
+}
