@@ -254,5 +254,7 @@ CAF_ADD_TYPE_ID(cmm, (cmm::operator_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::supervisor_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::cluster_router_actor))
 CAF_ADD_TYPE_ID(cmm, (cmm::lease_token))
+CAF_ADD_ATOM(cmm, cmm, estimate_atom, "estimate")
+CAF_ADD_TYPE_ID(cmm, (std::vector<uint64_t>))
 
 CAF_END_TYPE_ID_BLOCK(cmm)

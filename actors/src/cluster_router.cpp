@@ -26,7 +26,8 @@ auto& log() {
 }
 
 bool is_resident(const std::string& state) {
-  return state == "ready" || state == "loading" || state == "waiting";
+  return state == "ready" || state == "loading" || state == "waiting" ||
+         state == "sizing";
 }
 
 } // namespace

@@ -38,6 +38,9 @@ void declare_options(caf::config_option_set& opts) {
       .add<std::string>("eviction-policy", "lru (default) or cost-aware")
       .add<caf::timespan>("admission-timeout",
                           "how long an acquire waits for room (e.g. 30s)")
+      .add<caf::timespan>("size-timeout",
+                          "how long reading a model's files to size them may "
+                          "take (default 30s)")
       .add<std::string>("model-root",
                         "catalog paths resolve inside this folder")
       .add<std::string>("max-request-bytes",
@@ -99,6 +102,11 @@ std::optional<failure> read_memory_options(const caf::actor_system_config& cfg,
     return failure{errc::invalid_spec,
                    "cmm.admission-timeout must be positive"};
   out.admission_timeout = wait;
+  auto sizing =
+      caf::get_or(cfg, "cmm.size-timeout", caf::timespan{out.size_timeout});
+  if (sizing.count() <= 0)
+    return failure{errc::invalid_spec, "cmm.size-timeout must be positive"};
+  out.size_timeout = sizing;
   return std::nullopt;
 }
 

@@ -22,7 +22,7 @@ supervisor_actor::behavior_type supervisor_impl(supervisor_pointer self,
                                                 manager_config cfg,
                                                 backend_ptr model_backend) {
   self->set_down_handler(
-      [self](caf::down_msg& msg) { self->state.on_holder_down(msg); });
+      [self](caf::down_msg& msg) { self->state.on_actor_down(msg); });
   self->set_exit_handler(
       [self](caf::exit_msg& msg) { self->state.on_exit(msg); });
   self->state.init(self, std::move(cfg), std::move(model_backend));

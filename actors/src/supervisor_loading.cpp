@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -37,6 +38,21 @@ failure never_fits(const std::string& name, uint64_t needed,
           "model '" + name + "' needs " + megabytes(needed) +
               " but the whole budget of " + b.device + " is " +
               megabytes(b.capacity)};
+}
+
+/// Sizes a model's files, on a thread of its own when detached: a file on a
+/// stalled mount must not stall the supervisor.
+caf::behavior file_sizer(caf::event_based_actor* self, backend_ptr sizes_with,
+                         std::vector<load_request> files) {
+  return {
+      [self, sizes_with, files](estimate_atom) {
+        std::vector<uint64_t> bytes;
+        for (auto& file : files)
+          bytes.push_back(sizes_with->estimate_bytes(file));
+        self->quit();
+        return bytes;
+      },
+  };
 }
 
 } // namespace
@@ -85,31 +101,86 @@ bool supervisor_state::place(entry_slot& slot, uint64_t bytes) {
   return true;
 }
 
-std::vector<sized_variant>
-supervisor_state::sized_variants(const resolved_spec& spec) const {
-  std::vector<sized_variant> result;
-  auto add = [&](const model_variant& variant) {
-    load_request req{variant.path, spec.target, spec.precision};
-    result.push_back({variant, model_backend->estimate_bytes(req)});
-  };
-  add({"", spec.path});
-  for (auto& fallback : spec.fallbacks)
-    add(fallback);
-  return result;
+void supervisor_state::admit(entry_slot& slot) {
+  if (slot.entry.state == entry_state::waiting)
+    decide(slot, false);
+  else
+    size_files(slot);
 }
 
-void supervisor_state::admit(entry_slot& slot) {
+void supervisor_state::size_files(entry_slot& slot) {
+  auto& entry = slot.entry;
+  if (auto err = entry.transition_to(entry_state::sizing)) {
+    report_defect(err);
+    return;
+  }
+  // Estimates depend on the device's kind, not its index, so placing an
+  // `auto` entry afterwards keeps them valid.
+  std::vector<load_request> files;
+  for (auto& variant : variants_of(entry.spec))
+    files.push_back({variant.path, entry.spec.target, entry.spec.precision});
+  auto sizer = cfg.detached_workers
+                   ? self->spawn<caf::detached>(file_sizer, model_backend,
+                                                std::move(files))
+                   : self->spawn(file_sizer, model_backend, std::move(files));
+  auto name = entry.spec.name;
+  self->request(sizer, cfg.size_timeout, estimate_atom_v)
+      .then(
+          [this, name](const std::vector<uint64_t>& bytes) {
+            on_sized(name, bytes);
+          },
+          [this, name](const caf::error& err) { on_sizing_failed(name, err); });
+}
+
+void supervisor_state::on_sized(const std::string& name,
+                                const std::vector<uint64_t>& bytes) {
+  auto i = slots.find(name);
+  if (i == slots.end() || i->second.entry.state != entry_state::sizing)
+    return;
+  auto& slot = i->second;
+  auto& entry = slot.entry;
+  auto variants = variants_of(entry.spec);
+  slot.sizes.clear();
+  for (size_t k = 0; k < variants.size(); ++k)
+    slot.sizes.push_back({variants[k], k < bytes.size() ? bytes[k] : 0});
+  // Callers that gave up meanwhile do not stop a load that fits (it goes
+  // on, as one under way does), but nobody waits for room for them.
+  decide(slot, true);
+}
+
+void supervisor_state::on_sizing_failed(const std::string& name,
+                                        const caf::error& err) {
+  auto i = slots.find(name);
+  if (i == slots.end() || i->second.entry.state != entry_state::sizing)
+    return;
+  auto& slot = i->second;
+  auto& entry = slot.entry;
+  auto cause = to_failure(err);
+  auto why =
+      cause.code == errc::timeout
+          ? failure{errc::timeout,
+                    "reading the files of '" + name + "' to size them took " +
+                        "longer than cmm.size-timeout (" +
+                        std::to_string(
+                            std::chrono::duration_cast<
+                                std::chrono::milliseconds>(cfg.size_timeout)
+                                .count()) +
+                        " ms): is '" + entry.spec.path +
+                        "' on a stalled mount, or not a regular file?"}
+          : cause;
+  supervisor_log()->warn("{}", why.message);
+  fail_waiters(slot, why);
+  report_defect(entry.transition_to(entry_state::absent));
+}
+
+void supervisor_state::decide(entry_slot& slot, bool fresh) {
   auto& entry = slot.entry;
   auto& spec = entry.spec;
-  // Files are sized when an admission starts (estimates depend on the
-  // device's kind, not its index, so placing keeps them valid); retries
-  // after room was freed decide again on the same sizes.
-  auto fresh = entry.state != entry_state::waiting;
-  if (fresh || slot.sizes.empty())
-    slot.sizes = sized_variants(spec);
   auto& variants = slot.sizes;
-  if (spec.auto_place && fresh && !place(slot, variants.front().bytes))
+  if (spec.auto_place && fresh && !place(slot, variants.front().bytes)) {
+    report_defect(entry.transition_to(entry_state::absent));
     return;
+  }
   auto& b = budget_for(spec.target);
   auto decision =
       decide_admission(b, variants, idle_on(b.device, spec.name), cfg.policy);
@@ -129,8 +200,7 @@ void supervisor_state::admit(entry_slot& slot) {
     auto err = never_fits(spec.name, chosen.bytes, b);
     supervisor_log()->warn("{}", err.message);
     fail_waiters(slot, err);
-    if (entry.state == entry_state::waiting)
-      report_defect(entry.transition_to(entry_state::absent));
+    report_defect(entry.transition_to(entry_state::absent));
     return;
   }
 }
@@ -145,6 +215,7 @@ void supervisor_state::wait_for_room(entry_slot& slot, const failure& why) {
       arm_deadline(entry.spec.name, req);
   }
   room_queue[to_string(entry.spec.target)].push_back(entry.spec.name);
+  forget_if_unwanted(slot);
 }
 
 void supervisor_state::arm_deadline(const std::string& name,
@@ -184,16 +255,23 @@ void supervisor_state::on_deadline(const std::string& name,
   }
   }
   slot.waiting.erase(j);
-  if (slot.waiting.empty() && waiting_for_room && !entry.spec.pinned) {
-    report_defect(entry.transition_to(entry_state::absent));
-    auto i = room_queue.find(to_string(entry.spec.target));
-    if (i != room_queue.end()) {
-      auto& queue = i->second;
-      queue.erase(std::remove(queue.begin(), queue.end(), name), queue.end());
-      if (queue.empty())
-        room_queue.erase(i);
-    }
-  }
+  forget_if_unwanted(slot);
+}
+
+void supervisor_state::forget_if_unwanted(entry_slot& slot) {
+  auto& entry = slot.entry;
+  if (!slot.waiting.empty() || entry.state != entry_state::waiting ||
+      entry.spec.pinned)
+    return;
+  report_defect(entry.transition_to(entry_state::absent));
+  auto i = room_queue.find(to_string(entry.spec.target));
+  if (i == room_queue.end())
+    return;
+  auto& queue = i->second;
+  queue.erase(std::remove(queue.begin(), queue.end(), entry.spec.name),
+              queue.end());
+  if (queue.empty())
+    room_queue.erase(i);
 }
 
 void supervisor_state::room_freed(const std::string& device) {
@@ -229,7 +307,7 @@ void supervisor_state::start_load(entry_slot& slot,
   report_defect(budgets.reserve(budget_for(entry.location).device, estimate));
   load_request req{variant.path, entry.spec.target, entry.spec.precision};
   auto me = self->address();
-  if (cfg.detached_models)
+  if (cfg.detached_workers)
     slot.model = self->spawn<caf::detached + caf::linked>(
         model_actor_impl, me, model_backend, req, entry.spec.name,
         entry.spec.warmup, cfg.limits);

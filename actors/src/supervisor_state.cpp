@@ -167,8 +167,10 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
   waiting_request req;
   req.acquire = self->make_response_promise<lease>();
   auto rp = req.acquire;
-  req.holder =
-      holder ? holder.address() : caf::actor_cast<caf::actor_addr>(sender);
+  auto caller = caf::actor_cast<caf::actor_addr>(sender);
+  req.holder = holder ? holder.address() : caller;
+  if (req.holder != caller)
+    req.caller = caller;
   auto refused = check_caller(spec, sender);
   if (!refused)
     refused = check_holder(req.holder, sender);
@@ -245,25 +247,37 @@ void supervisor_state::enqueue(entry_slot& slot, waiting_request req) {
       answer_error(req, refusal(*entry.last_failure, now()));
       return;
     }
-    slot.waiting.push_back(std::move(req));
+    add_waiter(slot, std::move(req));
     admit(slot);
     return;
   case entry_state::absent:
-    slot.waiting.push_back(std::move(req));
+    add_waiter(slot, std::move(req));
     admit(slot);
     return;
   case entry_state::waiting:
     arm_deadline(entry.spec.name, req);
-    slot.waiting.push_back(std::move(req));
+    add_waiter(slot, std::move(req));
     return;
+  case entry_state::sizing:
   case entry_state::loading:
   case entry_state::unloading:
-    slot.waiting.push_back(std::move(req));
+    add_waiter(slot, std::move(req));
     return;
   }
 }
 
+void supervisor_state::add_waiter(entry_slot& slot, waiting_request req) {
+  if (req.caller) {
+    self->monitor(req.caller);
+    req.caller_watched = true;
+  }
+  slot.waiting.push_back(std::move(req));
+}
+
 void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
+  // Each watch is one monitor: CAF removes one per demonitor.
+  if (req.caller_watched)
+    self->demonitor(req.caller);
   if (req.is_preload)
     req.preload.deliver(describe(slot.entry, now()));
   else if (!may_grant(now(), req.deadline))
@@ -273,6 +287,8 @@ void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
 }
 
 void supervisor_state::answer_error(waiting_request& req, const failure& err) {
+  if (req.caller_watched)
+    self->demonitor(req.caller);
   if (req.is_preload)
     req.preload.deliver(make_error(err));
   else
@@ -336,7 +352,20 @@ uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
   return entry.refs;
 }
 
-void supervisor_state::on_holder_down(const caf::down_msg& msg) {
+void supervisor_state::on_actor_down(const caf::down_msg& msg) {
+  for (auto& [name, slot] : slots) {
+    auto& waiting = slot.waiting;
+    auto gone = std::remove_if(waiting.begin(), waiting.end(), [&](auto& w) {
+      return w.caller_watched && w.caller == msg.source;
+    });
+    if (gone == waiting.end())
+      continue;
+    supervisor_log()->info("the caller of {} acquire(s) of '{}' went down "
+                           "before the grant",
+                           waiting.end() - gone, name);
+    waiting.erase(gone, waiting.end());
+    forget_if_unwanted(slot);
+  }
   auto returned = leases.revoke_holder(msg.source);
   if (returned.empty())
     return;

@@ -35,6 +35,11 @@ struct waiting_request {
   caf::typed_response_promise<model_info> preload;
   bool is_preload = false;
   caf::actor_addr holder;
+  /// The caller, when another actor is to hold the lease: watched while the
+  /// request waits, so that a caller that dies takes its request along
+  /// instead of leaving its holder a lease nobody can name.
+  caf::actor_addr caller;
+  bool caller_watched = false;
   /// When its caller stops waiting for the answer; preloads wait forever.
   time_point deadline = time_point::max();
   /// How long it may wait for room on a full device.
@@ -48,8 +53,9 @@ struct entry_slot {
   model_entry entry;
   model_actor model;
   std::vector<waiting_request> waiting;
-  /// The entry's files with their estimated sizes on its target: read when
-  /// an admission starts, reused while the entry waits for room.
+  /// The entry's files with their estimated sizes on its target: read off
+  /// the supervisor's thread when an admission starts, reused while the
+  /// entry waits for room.
   std::vector<sized_variant> sizes;
   /// Run once the entry has become absent after an unload.
   std::vector<std::function<void()>> on_absent;
@@ -111,7 +117,9 @@ struct supervisor_state {
 
   caf::typed_response_promise<uint32_t> drain();
 
-  void on_holder_down(const caf::down_msg& msg);
+  /// A holder or a watched caller went down: returns its leases and drops
+  /// the requests it was waiting on.
+  void on_actor_down(const caf::down_msg& msg);
 
   void on_exit(const caf::exit_msg& msg);
 
@@ -165,6 +173,14 @@ private:
   /// way.
   void enqueue(entry_slot& slot, waiting_request req);
 
+  /// Queues `req` on the slot, watching its caller if it names another
+  /// holder.
+  void add_waiter(entry_slot& slot, waiting_request req);
+
+  /// After a waiter left: an entry waiting for room that nobody wants any
+  /// more goes back to absent and out of its device's room queue.
+  void forget_if_unwanted(entry_slot& slot);
+
   lease grant(entry_slot& slot, const caf::actor_addr& holder);
 
   void answer_ready(entry_slot& slot, waiting_request& req);
@@ -190,16 +206,25 @@ private:
 
   // -- admission and loading --------------------------------------------------
 
+  /// Starts an admission by sizing the entry's files, or, for an entry
+  /// waiting for room, decides again on the sizes it has.
+  void admit(entry_slot& slot);
+
+  /// Sizes the spec's preferred file and its fallbacks on a thread of their
+  /// own; `on_sized` or `on_sizing_failed` continue.
+  void size_files(entry_slot& slot);
+
+  void on_sized(const std::string& name, const std::vector<uint64_t>& bytes);
+
+  void on_sizing_failed(const std::string& name, const caf::error& err);
+
   /// Starts the load if it fits, evicts and waits if eviction makes room,
   /// waits for room otherwise, or fails the waiters if the model can never
-  /// fit.
-  void admit(entry_slot& slot);
+  /// fit. `fresh`: the sizes were just read (an `auto` entry is placed).
+  void decide(entry_slot& slot, bool fresh);
 
   /// Picks the device for an `auto` entry that needs `bytes`.
   bool place(entry_slot& slot, uint64_t bytes);
-
-  /// The spec's preferred file and its fallbacks with their estimated sizes.
-  std::vector<sized_variant> sized_variants(const resolved_spec& spec) const;
 
   std::vector<eviction_candidate> idle_on(const std::string& device,
                                           const std::string& except) const;

@@ -7,14 +7,16 @@
 namespace cmm {
 
 /// The life of one model entry:
-/// `absent -> loading -> ready -> unloading -> absent`, and
-/// `loading -> failed -> loading` (a retry) or `failed -> absent` (a reset).
-/// A load that does not fit its device first goes to `waiting` (for room):
-/// `absent|failed -> waiting -> loading`, or `waiting -> absent` when its
-/// deadline passes; an out-of-memory load waits once more for evictions
-/// (`loading -> waiting`).
+/// `absent -> sizing -> loading -> ready -> unloading -> absent`, and
+/// `loading -> failed -> sizing` (a retry) or `failed -> absent` (a reset).
+/// `sizing`: its files are being sized, off the supervisor's thread; it ends
+/// in `loading`, in `waiting` (for room on a full device), or in `absent`
+/// (nobody waits any more, the model never fits, or sizing took too long).
+/// `waiting -> loading`, or `waiting -> absent` when its deadline passes; an
+/// out-of-memory load waits once more for evictions (`loading -> waiting`).
 enum class entry_state {
   absent,
+  sizing,
   waiting,
   loading,
   ready,

@@ -44,9 +44,12 @@ struct manager_config {
   request_limits limits;
   /// Half-life of the acquire rate the cost-aware policy weighs.
   duration rate_half_life = std::chrono::seconds{60};
-  /// Model actors get their own thread. Tests turn this off to run model
-  /// actors under CAF's deterministic scheduler.
-  bool detached_models = true;
+  /// How long sizing a model's files may take (`cmm.size-timeout`) before
+  /// its acquires fail with `timeout`: a stalled mount, for instance.
+  duration size_timeout = std::chrono::seconds{30};
+  /// Model actors and file sizers get threads of their own. Tests turn this
+  /// off to run them under CAF's deterministic scheduler.
+  bool detached_workers = true;
 };
 
 } // namespace cmm

@@ -50,6 +50,10 @@ struct resolved_spec {
   std::vector<model_variant> fallbacks;
 };
 
+/// The files a resolved spec may load, in order of preference: its own path
+/// (label "") and then its fallbacks.
+std::vector<model_variant> variants_of(const resolved_spec& spec);
+
 /// The longest string a spec field may hold, in bytes.
 constexpr size_t max_spec_field_bytes = 4096;
 

@@ -14,8 +14,9 @@ namespace cmm {
 /// A backend that pretends to load models, for tests and benchmarks. A path
 /// describes the model it simulates:
 ///
-///   sim://NAME?bytes=N&load_ms=M&infer_ms=K&fail=KIND&fail_times=T
+///   sim://NAME?bytes=N&load_ms=M&size_ms=S&infer_ms=K&fail=KIND&fail_times=T
 ///
+/// `size_ms` makes each size estimate take S ms (a file on a slow mount).
 /// `fail` is one of `not_found`, `corrupt`, `oom`, `other`; with
 /// `fail_times` the first T loads fail and later ones succeed. With
 /// `measured=N` the loaded model reports N bytes while estimates say

@@ -8,6 +8,8 @@ const char* to_string(entry_state x) {
   switch (x) {
   case entry_state::absent:
     return "absent";
+  case entry_state::sizing:
+    return "sizing";
   case entry_state::waiting:
     return "waiting";
   case entry_state::loading:
@@ -26,7 +28,9 @@ bool is_legal_transition(entry_state from, entry_state to) {
   using s = entry_state;
   switch (from) {
   case s::absent:
-    return to == s::loading || to == s::waiting;
+    return to == s::sizing;
+  case s::sizing:
+    return to == s::loading || to == s::waiting || to == s::absent;
   case s::waiting:
     return to == s::loading || to == s::absent;
   case s::loading:
@@ -36,7 +40,7 @@ bool is_legal_transition(entry_state from, entry_state to) {
   case s::unloading:
     return to == s::absent;
   case s::failed:
-    return to == s::loading || to == s::absent || to == s::waiting;
+    return to == s::sizing || to == s::absent;
   }
   return false;
 }

@@ -50,6 +50,12 @@ std::optional<device> parse_auto_device(std::string_view str,
   return place;
 }
 
+std::vector<model_variant> variants_of(const resolved_spec& spec) {
+  std::vector<model_variant> result{{"", spec.path}};
+  result.insert(result.end(), spec.fallbacks.begin(), spec.fallbacks.end());
+  return result;
+}
+
 std::optional<failure> check_spec_limits(const model_spec& spec) {
   std::pair<const char*, const std::string*> fields[] = {
       {"id", &spec.id},

@@ -13,6 +13,7 @@ struct sim_params {
   uint64_t bytes = 1 << 20;
   std::optional<uint64_t> measured;
   uint64_t load_ms = 0;
+  uint64_t size_ms = 0;
   uint64_t infer_ms = 0;
   std::string fail;
   uint32_t fail_times = UINT32_MAX;
@@ -38,6 +39,8 @@ std::optional<sim_params> parse_sim_path(const std::string& path) {
         params.measured = std::stoull(value);
       else if (key == "load_ms")
         params.load_ms = std::stoull(value);
+      else if (key == "size_ms")
+        params.size_ms = std::stoull(value);
       else if (key == "infer_ms")
         params.infer_ms = std::stoull(value);
       else if (key == "fail")
@@ -155,6 +158,8 @@ uint64_t sim_backend::estimate_bytes(const load_request& req) const {
     ++estimates_[req.path];
   }
   auto params = parse_sim_path(req.path);
+  if (params && params->size_ms > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds{params->size_ms});
   return params ? params->bytes : 0;
 }
 

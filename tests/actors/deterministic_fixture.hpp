@@ -57,7 +57,7 @@ public:
   static manager_config default_config() {
     manager_config cfg;
     cfg.idle_timeout = idle_timeout;
-    cfg.detached_models = false;
+    cfg.detached_workers = false;
     cfg.dtype = "fp32";
     cfg.models["alpha"] = {"alpha", "sim://alpha?bytes=1000", "base", "", ""};
     cfg.models["beta"] = {"beta", "sim://beta?bytes=2000", "custom_voice", "",

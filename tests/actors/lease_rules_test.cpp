@@ -107,3 +107,64 @@ TEST_CASE_METHOD(deadline_fixture,
   REQUIRE(granted);
   CHECK(info("alpha").refs == 1);
 }
+
+TEST_CASE_METHOD(deterministic_fixture,
+                 "an acquire may wait at most a day, and never a negative "
+                 "time",
+                 "[acquire][deadline]") {
+  for (auto timeout :
+       {caf::timespan{std::chrono::hours{24} + 1ms}, caf::timespan{-1ms}}) {
+    CAPTURE(timeout.count());
+    auto refused = ask<lease>(sup, acquire_atom_v, model_spec::by_id("alpha"),
+                              caf::actor{}, timeout);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error.code == errc::bad_input);
+  }
+  CHECK(ask<lease>(sup, acquire_atom_v, model_spec::by_id("alpha"),
+                   caf::actor{}, caf::timespan{std::chrono::hours{24}}));
+}
+
+namespace {
+
+/// `alpha` and `beta` do not fit the cpu budget together.
+struct crowded_fixture : deterministic_fixture {
+  static manager_config crowded() {
+    auto cfg = default_config();
+    cfg.budgets["cpu"] = 2500;
+    return cfg;
+  }
+
+  crowded_fixture() : deterministic_fixture(crowded()) {
+    // nop
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(crowded_fixture,
+                 "an acquire whose caller dies before the grant leaves its "
+                 "living holder no reference",
+                 "[acquire][deadline]") {
+  auto in_use = acquire("beta");
+  REQUIRE(in_use);
+  auto holder = sys.spawn<idle_actor>();
+  auto sup_handle = sup;
+  auto caller = sys.spawn([sup_handle, holder](caf::event_based_actor* self) {
+    self->request(sup_handle, caf::infinite, acquire_atom_v,
+                  model_spec::by_id("alpha"), holder,
+                  caf::timespan{std::chrono::hours{1}})
+        .then([](const lease&) {}, [](const caf::error&) {});
+  });
+  run();
+  CHECK(info("alpha").state == "waiting");
+  caf::anon_send_exit(caller, caf::exit_reason::kill);
+  run();
+  CHECK(info("alpha").state == "absent");
+  // Room now: nothing loads for the dead caller, nothing goes to the holder.
+  REQUIRE(release(*in_use.value));
+  CHECK(info("alpha").state == "absent");
+  CHECK(info("alpha").refs == 0);
+  CHECK(backend->loads("sim://alpha?bytes=1000") == 0);
+  caf::anon_send_exit(holder, caf::exit_reason::user_shutdown);
+  run();
+}

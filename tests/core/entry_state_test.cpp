@@ -13,24 +13,27 @@ namespace {
 
 using s = entry_state;
 
-const entry_state all_states[] = {s::absent, s::waiting,   s::loading,
-                                  s::ready,  s::unloading, s::failed};
+const entry_state all_states[] = {s::absent,  s::sizing, s::waiting,
+                                  s::loading, s::ready,  s::unloading,
+                                  s::failed};
 
 // The legal transitions exactly as the header documents them:
-// absent -> loading -> ready -> unloading -> absent, loading -> failed,
-// failed -> loading (a retry) and failed -> absent (a reset); waiting for
-// room: absent|failed -> waiting -> loading, waiting -> absent (a deadline)
-// and loading -> waiting (out of memory, waiting for evictions).
+// absent -> sizing -> loading -> ready -> unloading -> absent,
+// loading -> failed, failed -> sizing (a retry) and failed -> absent (a
+// reset); sizing -> waiting (for room) and sizing -> absent (nobody waits,
+// never fits, sizing too slow); waiting -> loading, waiting -> absent (a
+// deadline) and loading -> waiting (out of memory, waiting for evictions).
 bool documented_legal(entry_state from, entry_state to) {
-  return (from == s::absent && to == s::loading) ||
+  return (from == s::absent && to == s::sizing) ||
+         (from == s::sizing && to == s::loading) ||
          (from == s::loading && to == s::ready) ||
-         (from == s::loading && to == s::failed) ||
          (from == s::ready && to == s::unloading) ||
          (from == s::unloading && to == s::absent) ||
-         (from == s::failed && to == s::loading) ||
+         (from == s::loading && to == s::failed) ||
+         (from == s::failed && to == s::sizing) ||
          (from == s::failed && to == s::absent) ||
-         (from == s::absent && to == s::waiting) ||
-         (from == s::failed && to == s::waiting) ||
+         (from == s::sizing && to == s::waiting) ||
+         (from == s::sizing && to == s::absent) ||
          (from == s::waiting && to == s::loading) ||
          (from == s::waiting && to == s::absent) ||
          (from == s::loading && to == s::waiting);
@@ -40,6 +43,7 @@ bool documented_legal(entry_state from, entry_state to) {
 
 TEST_CASE("every entry state has a name", "[entry_state]") {
   CHECK(std::string{to_string(s::absent)} == "absent");
+  CHECK(std::string{to_string(s::sizing)} == "sizing");
   CHECK(std::string{to_string(s::waiting)} == "waiting");
   CHECK(std::string{to_string(s::loading)} == "loading");
   CHECK(std::string{to_string(s::ready)} == "ready");
@@ -58,7 +62,7 @@ TEST_CASE("is_legal_transition matches the documented table", "[entry_state]") {
         ++legal;
     }
   }
-  CHECK(legal == 12);
+  CHECK(legal == 13);
 }
 
 TEST_CASE("no state may move to itself", "[entry_state]") {
@@ -98,14 +102,17 @@ struct walk_case {
 TEST_CASE("model_entry::transition_to walks every documented path",
           "[entry_state]") {
   auto c = GENERATE(values<walk_case>({
-      {"load, use, unload", {s::loading, s::ready, s::unloading, s::absent}},
-      {"fail, retry", {s::loading, s::failed, s::loading, s::ready}},
-      {"fail, reset", {s::loading, s::failed, s::absent}},
-      {"wait for room, then load", {s::waiting, s::loading, s::ready}},
-      {"wait for room, give up", {s::waiting, s::absent}},
-      {"fail, then wait for room", {s::loading, s::failed, s::waiting}},
+      {"size, load, use, unload",
+       {s::sizing, s::loading, s::ready, s::unloading, s::absent}},
+      {"fail, retry",
+       {s::sizing, s::loading, s::failed, s::sizing, s::loading, s::ready}},
+      {"fail, reset", {s::sizing, s::loading, s::failed, s::absent}},
+      {"wait for room, then load",
+       {s::sizing, s::waiting, s::loading, s::ready}},
+      {"wait for room, give up", {s::sizing, s::waiting, s::absent}},
+      {"nobody waits once sized", {s::sizing, s::absent}},
       {"out of memory: wait for evictions, load again",
-       {s::loading, s::waiting, s::loading, s::ready}},
+       {s::sizing, s::loading, s::waiting, s::loading, s::ready}},
   }));
   CAPTURE(c.what);
   model_entry entry;
