@@ -64,11 +64,16 @@ bool write_outputs(const bench_options& opts, const run_info& run,
 int main(int argc, char** argv) {
   bench_config cfg;
   if (auto err = cfg.parse(argc, argv)) {
-    std::fprintf(stderr, "cmm-bench: %s\n", cfg.render(err).c_str());
+    std::fprintf(stderr, "cmm-bench: %s\n",
+                 cmm::describe_parse_error(err, cfg.config_file_path).c_str());
     return 2;
   }
   if (cfg.cli_helptext_printed)
     return 0;
+  if (auto err = cfg.check_settings({"cmm", "bench"}, cfg.config_file_path)) {
+    std::fprintf(stderr, "cmm-bench: %s\n", err->message.c_str());
+    return 2;
+  }
   std::string error;
   auto opts = read_bench_options(cfg, error);
   if (!opts) {

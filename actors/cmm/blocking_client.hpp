@@ -66,7 +66,12 @@ public:
 
   bool is_model_loaded(const std::string& name);
 
+  /// The models loaded or on their way (seed: `get_cached_models`).
   std::vector<model_info> get_cached_models();
+
+  /// Every model the manager knows, absent ones and the whole catalog
+  /// included, with its state.
+  std::vector<model_info> list_models();
 
   /// Info on a model by name (catalog id or path); none for an unknown one.
   std::optional<model_info> get_model_info(const std::string& name);

@@ -26,6 +26,20 @@ result<manager_config> read_manager_config(const caf::actor_system_config& cfg);
 class manager_system_config : public caf::actor_system_config {
 public:
   manager_system_config();
+
+  /// Checks what the config file (named `file` in errors) and the flags set
+  /// in the project's `sections` (e.g. `cmm`, `node`) and their
+  /// subsections: every key a declared option, every value of its option's
+  /// type, every catalog line a string. The error names file, key and
+  /// problem; CAF would run on with defaults instead.
+  std::optional<failure>
+  check_settings(const std::vector<std::string>& sections,
+                 const std::string& file) const;
 };
+
+/// One line for an error of `caf::actor_system_config::parse` on `file`: a
+/// syntax error with its line and column, or a missing file.
+std::string describe_parse_error(const caf::error& err,
+                                 const std::string& file);
 
 } // namespace cmm

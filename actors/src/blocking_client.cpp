@@ -1,5 +1,7 @@
 #include "cmm/blocking_client.hpp"
 
+#include <algorithm>
+
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -138,6 +140,14 @@ bool blocking_client::is_model_loaded(const std::string& name) {
 }
 
 std::vector<model_info> blocking_client::get_cached_models() {
+  auto rows = list_models();
+  rows.erase(std::remove_if(rows.begin(), rows.end(),
+                            [](auto& row) { return row.state == "absent"; }),
+             rows.end());
+  return rows;
+}
+
+std::vector<model_info> blocking_client::list_models() {
   return call<std::vector<model_info>>(client_, list_atom_v);
 }
 

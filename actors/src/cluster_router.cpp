@@ -12,6 +12,7 @@
 
 #include "cmm/cluster_placement.hpp"
 #include "cmm/error.hpp"
+#include "cmm/host_port.hpp"
 #include "cmm/log.hpp"
 #include "cmm/remote.hpp"
 #include "refuse_unexpected.hpp"
@@ -57,13 +58,13 @@ time_point cluster_router_state::now() const {
 // -- peers --------------------------------------------------------------------
 
 void cluster_router_state::connect(const std::string& peer) {
-  auto colon = peer.rfind(':');
-  if (colon == std::string::npos) {
+  auto endpoint = parse_host_port(peer);
+  if (!endpoint) {
     log()->error("peer '{}' is not host:port", peer);
     return;
   }
-  auto host = peer.substr(0, colon);
-  auto port = static_cast<uint16_t>(std::stoi(peer.substr(colon + 1)));
+  auto host = endpoint->host;
+  auto port = endpoint->port;
   auto mm = node_connector(self->home_system());
   auto retry = [this, peer] {
     self->delayed_send(self, cluster.reconnect_interval, retry_atom_v, peer);
@@ -271,7 +272,13 @@ void cluster_router_state::settle(const std::string& id,
 
 void cluster_router_state::report(const std::string& id, uint8_t code,
                                   const std::string& text) {
-  failure cause{static_cast<errc>(code), text};
+  auto known = errc_from_code(code);
+  if (!known) {
+    log()->warn("dropped a failure report for '{}' with unknown code {}", id,
+                code);
+    return;
+  }
+  failure cause{*known, text};
   auto& p = placements[id];
   uint32_t previous = p.failed ? p.failed->consecutive : 0;
   p.failed = record_failure(cfg.retry, cause, now(), previous);

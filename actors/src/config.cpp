@@ -38,6 +38,8 @@ void declare_options(caf::config_option_set& opts) {
       .add<std::string>("eviction-policy", "lru (default) or cost-aware")
       .add<caf::timespan>("admission-timeout",
                           "how long an acquire waits for room (e.g. 30s)")
+      .add<caf::timespan>("load-timeout",
+                          "how long a load may take (default 10min)")
       .add<caf::timespan>("size-timeout",
                           "how long reading a model's files to size them may "
                           "take (default 30s)")
@@ -102,6 +104,11 @@ std::optional<failure> read_memory_options(const caf::actor_system_config& cfg,
     return failure{errc::invalid_spec,
                    "cmm.admission-timeout must be positive"};
   out.admission_timeout = wait;
+  auto load =
+      caf::get_or(cfg, "cmm.load-timeout", caf::timespan{out.load_timeout});
+  if (load.count() <= 0)
+    return failure{errc::invalid_spec, "cmm.load-timeout must be positive"};
+  out.load_timeout = load;
   auto sizing =
       caf::get_or(cfg, "cmm.size-timeout", caf::timespan{out.size_timeout});
   if (sizing.count() <= 0)
@@ -155,7 +162,7 @@ read_manager_config(const caf::actor_system_config& cfg) {
             "cmm.models." + id +
                 ": expected \"PATH,TYPE[,DEVICE[,DTYPE[,OPTION...]]]\" "
                 "with options pin, demote, warmup=DTYPE:DIMS*RUNS, "
-                "fallback=LABEL:PATH"};
+                "fallback=LABEL:PATH, load-timeout=DURATION"};
       if (auto err = check_type(entry.type, out.allowed_types))
         return failure{err->code, "cmm.models." + id + ": " + err->message};
       out.models.emplace(id, std::move(entry));
@@ -174,6 +181,12 @@ read_manager_config(const caf::actor_system_config& cfg) {
   }
   if (auto err = read_memory_options(cfg, out))
     return *err;
+  // Every entry must resolve (device and dtype well-formed) now, not fail
+  // each acquire later.
+  for (auto& [id, entry] : out.models)
+    if (auto resolved = resolve(model_spec::by_id(id), out); !resolved)
+      return failure{resolved.error().code,
+                     "cmm.models." + id + ": " + resolved.error().message};
   return out;
 }
 

@@ -33,8 +33,14 @@ std::string context_text(const caf::message& context) {
 failure to_failure(const caf::error& err) {
   if (!err)
     return {};
-  if (err.category() == error_category())
-    return {static_cast<errc>(err.code()), context_text(err.context())};
+  if (err.category() == error_category()) {
+    if (auto known = errc_from_code(err.code()))
+      return {*known, context_text(err.context())};
+    return {
+        errc::manager_unavailable,
+        "an error with unknown code " + std::to_string(err.code()) +
+            " (a peer of another version?): " + context_text(err.context())};
+  }
   if (err.category() == caf::atom("system")) {
     auto code = static_cast<caf::sec>(err.code());
     if (code == caf::sec::request_timeout)
@@ -54,7 +60,11 @@ failure to_failure(const caf::error& err) {
 
 std::string render_error(uint8_t code, caf::atom_value,
                          const caf::message& context) {
-  return to_string(failure{static_cast<errc>(code), context_text(context)});
+  auto known = errc_from_code(code);
+  if (!known)
+    return "unknown error code " + std::to_string(code) + ": " +
+           context_text(context);
+  return to_string(failure{*known, context_text(context)});
 }
 
 } // namespace cmm

@@ -4,6 +4,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "cmm/duration_text.hpp"
 #include "cmm/error.hpp"
 #include "cmm/model_actor.hpp"
 #include "cmm/placement.hpp"
@@ -317,7 +318,7 @@ void supervisor_state::start_load(entry_slot& slot,
                                           entry.spec.warmup, cfg.limits);
   auto name = entry.spec.name;
   auto instance = entry.instance;
-  self->request(slot.model, caf::infinite, load_atom_v)
+  self->request(slot.model, entry.spec.load_timeout, load_atom_v)
       .then(
           [this, name, instance](const load_report& report) {
             on_loaded(name, instance, report);
@@ -329,10 +330,10 @@ void supervisor_state::start_load(entry_slot& slot,
 
 void supervisor_state::on_loaded(const std::string& name, uint64_t instance,
                                  const load_report& report) {
-  auto i = slots.find(name);
-  if (i == slots.end() || i->second.entry.instance != instance)
+  auto slot_ptr = loading_slot(name, instance);
+  if (!slot_ptr)
     return;
-  auto& slot = i->second;
+  auto& slot = *slot_ptr;
   auto& entry = slot.entry;
   report_defect(entry.transition_to(entry_state::ready));
   auto device = to_string(entry.location);
@@ -358,16 +359,30 @@ void supervisor_state::on_loaded(const std::string& name, uint64_t instance,
 void supervisor_state::on_load_failed(const std::string& name,
                                       uint64_t instance,
                                       const caf::error& err) {
-  auto i = slots.find(name);
-  if (i == slots.end() || i->second.entry.instance != instance)
+  auto slot_ptr = loading_slot(name, instance);
+  if (!slot_ptr)
     return;
-  auto& slot = i->second;
+  auto& slot = *slot_ptr;
   auto& entry = slot.entry;
   auto cause = to_failure(err);
   auto device = to_string(entry.location);
-  report_defect(budgets.cancel(device, entry.reserved_bytes));
+  if (err == caf::sec::request_timeout) {
+    cause = {errc::load_timeout,
+             "loading '" + name + "' did not finish within " +
+                 to_text(std::chrono::duration_cast<std::chrono::milliseconds>(
+                     entry.spec.load_timeout)) +
+                 " (cmm.load-timeout, or the catalog entry's load-timeout=): "
+                 "is '" +
+                 entry.spec.path +
+                 "' on a stalled mount, or not a regular file? Its memory "
+                 "counts as releasing until the load gives up"};
+    report_defect(budgets.abandon(device, entry.reserved_bytes));
+    abandon(slot.model, {{device, entry.reserved_bytes}});
+  } else {
+    report_defect(budgets.cancel(device, entry.reserved_bytes));
+    stop_model(slot.model);
+  }
   entry.reserved_bytes = 0;
-  stop_model(slot.model);
   slot.model = nullptr;
   if (cause.code == errc::out_of_memory && !entry.oom_retried) {
     // Evict every idle model on the device, then try once more.
@@ -394,6 +409,33 @@ void supervisor_state::on_load_failed(const std::string& name,
                              .count());
   fail_waiters(slot, cause);
   room_freed(device);
+}
+
+entry_slot* supervisor_state::loading_slot(const std::string& name,
+                                           uint64_t instance) {
+  auto i = slots.find(name);
+  if (i == slots.end() || i->second.entry.instance != instance ||
+      i->second.entry.state != entry_state::loading)
+    return nullptr;
+  return &i->second;
+}
+
+bool supervisor_state::cancel_load(entry_slot& slot) {
+  auto& entry = slot.entry;
+  if (entry.state != entry_state::loading)
+    return false;
+  auto device = to_string(entry.location);
+  report_defect(budgets.abandon(device, entry.reserved_bytes));
+  abandon(slot.model, {{device, entry.reserved_bytes}});
+  entry.reserved_bytes = 0;
+  slot.model = nullptr;
+  report_defect(entry.transition_to(entry_state::absent));
+  supervisor_log()->warn("cancelled the load of '{}' (forced unload)",
+                         entry.spec.name);
+  fail_waiters(
+      slot, {errc::model_unloaded, "the load of '" + entry.spec.name +
+                                       "' was cancelled by a forced unload"});
+  return true;
 }
 
 void supervisor_state::fail_waiters(entry_slot& slot, const failure& err) {

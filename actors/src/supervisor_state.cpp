@@ -353,6 +353,19 @@ uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
 }
 
 void supervisor_state::on_actor_down(const caf::down_msg& msg) {
+  if (auto i = abandoned.find(msg.source); i != abandoned.end()) {
+    auto releasing = std::move(i->second);
+    abandoned.erase(i);
+    for (auto& [device, bytes] : releasing) {
+      report_defect(budgets.finish_release(device, bytes));
+      supervisor_log()->info("an abandoned model actor ended: {} bytes back "
+                             "on {}",
+                             bytes, device);
+    }
+    for (auto& [device, bytes] : releasing)
+      room_freed(device);
+    return;
+  }
   for (auto& [name, slot] : slots) {
     auto& waiting = slot.waiting;
     auto gone = std::remove_if(waiting.begin(), waiting.end(), [&](auto& w) {
@@ -386,8 +399,10 @@ std::vector<model_info> supervisor_state::list() const {
   std::vector<model_info> result;
   auto t = now();
   for (auto& [name, slot] : slots)
-    if (slot.entry.state != entry_state::absent)
-      result.push_back(describe(slot.entry, t));
+    result.push_back(describe(slot.entry, t));
+  for (auto& [id, entry] : cfg.models)
+    if (slots.count(id) == 0)
+      result.push_back(describe_unused(id));
   return result;
 }
 
@@ -395,12 +410,27 @@ caf::result<model_info> supervisor_state::info(const std::string& name) const {
   auto i = slots.find(name);
   if (i != slots.end())
     return describe(i->second.entry, now());
-  auto resolved = resolve(model_spec::by_id(name), cfg);
-  if (!resolved)
-    return make_error(not_known(name));
+  if (cfg.models.count(name) > 0)
+    return describe_unused(name);
+  return make_error(not_known(name));
+}
+
+model_info supervisor_state::describe_unused(const std::string& id) const {
   model_entry entry;
-  entry.spec = *resolved;
-  return describe(entry, now());
+  auto resolved = resolve(model_spec::by_id(id), cfg);
+  if (resolved) {
+    entry.spec = *resolved;
+  } else {
+    auto& listed = cfg.models.at(id);
+    entry.spec.name = id;
+    entry.spec.id = id;
+    entry.spec.path = listed.path;
+    entry.spec.type = listed.type;
+  }
+  auto out = describe(entry, now());
+  if (!resolved)
+    out.last_error = "cannot be loaded: " + to_string(resolved.error());
+  return out;
 }
 
 std::vector<device_budget> supervisor_state::devices() const {
@@ -411,6 +441,18 @@ std::vector<device_budget> supervisor_state::devices() const {
 }
 
 // -- lifetime -----------------------------------------------------------------
+
+void supervisor_state::abandon(
+    const model_actor& model,
+    std::vector<std::pair<std::string, uint64_t>> releasing) {
+  if (!model)
+    return;
+  retired_models.erase(model.address());
+  abandoned[model.address()] = std::move(releasing);
+  self->unlink_from(model);
+  self->monitor(model);
+  self->send_exit(model, caf::exit_reason::user_shutdown);
+}
 
 void supervisor_state::stop_model(const model_actor& model) {
   if (!model)
@@ -427,7 +469,8 @@ bool supervisor_state::from_self() const {
 }
 
 void supervisor_state::on_exit(const caf::exit_msg& msg) {
-  if (retired_models.erase(msg.source) > 0)
+  // An abandoned actor may have ended before it was unlinked.
+  if (retired_models.erase(msg.source) > 0 || abandoned.count(msg.source) > 0)
     return;
   for (auto& [name, slot] : slots) {
     if (!slot.model || slot.model.address() != msg.source)

@@ -77,6 +77,11 @@ struct supervisor_state {
   client_actor gate;
   std::map<std::string, entry_slot> slots;
   lease_ledger leases;
+  /// Model actors given up on (a load, move or free past its timeout, a
+  /// load cancelled): what each may still hold, by device, counts as
+  /// releasing until it has terminated.
+  std::map<caf::actor_addr, std::vector<std::pair<std::string, uint64_t>>>
+      abandoned;
   /// Model actors unloaded by force while leases on them remained: they
   /// answer inference with `model_unloaded` until the last lease is released.
   std::set<caf::actor_addr> retired_models;
@@ -109,9 +114,14 @@ struct supervisor_state {
 
   bool is_loaded(const std::string& name) const;
 
+  /// Every entry, absent ones included, and every catalog id not used yet.
   std::vector<model_info> list() const;
 
   caf::result<model_info> info(const std::string& name) const;
+
+  /// A catalog id that has no entry yet, as absent; one that cannot be
+  /// resolved says why in `last_error`.
+  model_info describe_unused(const std::string& id) const;
 
   std::vector<device_budget> devices() const;
 
@@ -234,6 +244,20 @@ private:
 
   void wait_for_room(entry_slot& slot, const failure& why);
 
+  /// The slot of `name` if it is still loading `instance`; null once the
+  /// load was given up, cancelled or superseded.
+  entry_slot* loading_slot(const std::string& name, uint64_t instance);
+
+  /// Gives up a load under way (a forced unload): its waiters get
+  /// `model_unloaded`, the entry becomes absent, the actor is abandoned.
+  bool cancel_load(entry_slot& slot);
+
+  /// Tells `model` to exit without waiting for it: it may be stuck in a
+  /// read. `releasing` (bytes by device, already counted as releasing in the
+  /// ledger) is freed once it has terminated.
+  void abandon(const model_actor& model,
+               std::vector<std::pair<std::string, uint64_t>> releasing);
+
   /// Arms the end of `req`'s patience for room, once.
   void arm_deadline(const std::string& name, waiting_request& req);
 
@@ -254,8 +278,10 @@ private:
   /// and not forced.
   bool begin_unload(entry_slot& slot, const char* reason, bool force);
 
+  /// The entry's unload finished. `freed`: its bytes are back; otherwise
+  /// its actor was abandoned and gives them back when it ends.
   void on_unloaded(const std::string& name, uint64_t instance,
-                   const char* reason);
+                   const char* reason, bool freed = true);
 
   void retire_leases(entry_slot& slot);
 
@@ -271,6 +297,12 @@ private:
 
   /// Asks the model actor to move and settles both budgets when it answers.
   void move_model(entry_slot& slot, const device& to, const char* why);
+
+  /// A move past its timeout: the entry's model is given up (its leases
+  /// retired, its actor abandoned with the bytes it may hold on both
+  /// devices) and the entry unloads.
+  void lose_moving_model(entry_slot& slot, const std::string& target,
+                         uint64_t reserved);
 };
 
 } // namespace cmm

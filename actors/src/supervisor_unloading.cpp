@@ -34,28 +34,41 @@ bool supervisor_state::begin_unload(entry_slot& slot, const char* reason,
   auto name = entry.spec.name;
   auto instance = entry.instance;
   auto model = slot.model;
-  auto finish = [this, name, instance, reason, model, keep_actor] {
-    if (!keep_actor)
+  auto device = to_string(entry.location);
+  auto bytes = entry.bytes;
+  auto finish = [this, name, instance, reason, model, keep_actor, device,
+                 bytes](bool answered) {
+    if (!answered) {
+      supervisor_log()->warn("the model actor of '{}' did not free it in "
+                             "time: abandoned",
+                             name);
+      abandon(model, {{device, bytes}});
+    } else if (!keep_actor) {
       stop_model(model);
-    on_unloaded(name, instance, reason);
+    }
+    on_unloaded(name, instance, reason, answered);
   };
-  self->request(model, caf::infinite, free_atom_v)
-      .then([finish](uint64_t) { finish(); },
-            [finish](const caf::error&) { finish(); });
+  self->request(model, entry.spec.load_timeout, free_atom_v)
+      .then([finish](uint64_t) { finish(true); },
+            [finish](const caf::error& err) {
+              finish(err != caf::sec::request_timeout);
+            });
   return true;
 }
 
 void supervisor_state::on_unloaded(const std::string& name, uint64_t instance,
-                                   const char* reason) {
+                                   const char* reason, bool freed) {
   auto i = slots.find(name);
   if (i == slots.end() || i->second.entry.instance != instance)
     return;
   auto& slot = i->second;
   auto& entry = slot.entry;
-  supervisor_log()->info("unloaded '{}' from {} ({}), {} bytes freed", name,
-                         to_string(entry.location), reason, entry.bytes);
+  supervisor_log()->info("unloaded '{}' from {} ({}), {} bytes {}", name,
+                         to_string(entry.location), reason, entry.bytes,
+                         freed ? "freed" : "freed once its actor ends");
   auto device = to_string(entry.location);
-  report_defect(budgets.finish_release(device, entry.bytes));
+  if (freed)
+    report_defect(budgets.finish_release(device, entry.bytes));
   report_defect(entry.transition_to(entry_state::absent));
   entry.bytes = 0;
   slot.model = nullptr;
@@ -78,6 +91,10 @@ supervisor_state::unload(const std::string& name, bool force) {
     return rp;
   }
   auto& slot = i->second;
+  if (force && cancel_load(slot)) {
+    rp.deliver(true);
+    return rp;
+  }
   if (slot.entry.state == entry_state::unloading ||
       begin_unload(slot, force ? "forced" : "requested", force))
     slot.on_absent.push_back([rp]() mutable { rp.deliver(true); });
@@ -225,13 +242,36 @@ void supervisor_state::move_model(entry_slot& slot, const device& to,
       arm_idle_timer(i->second, cfg.idle_timeout);
     room_freed(source);
   };
-  self->request(slot.model, caf::infinite, move_atom_v, to_string(to))
-      .then([settle](uint64_t moved) { settle(moved, true); },
-            [settle, name](const caf::error& err) {
-              supervisor_log()->warn("could not move '{}': {}", name,
-                                     to_string(to_failure(err)));
+  self->request(slot.model, entry.spec.load_timeout, move_atom_v, to_string(to))
+      .then(
+          [settle](uint64_t moved) { settle(moved, true); },
+          [this, settle, name, instance, target, bytes](const caf::error& err) {
+            supervisor_log()->warn("could not move '{}': {}", name,
+                                   to_string(to_failure(err)));
+            auto i = slots.find(name);
+            if (err == caf::sec::request_timeout && i != slots.end() &&
+                i->second.entry.instance == instance &&
+                i->second.entry.state == entry_state::ready)
+              lose_moving_model(i->second, target, bytes);
+            else
               settle(0, false);
-            });
+          });
+}
+
+void supervisor_state::lose_moving_model(entry_slot& slot,
+                                         const std::string& target,
+                                         uint64_t reserved) {
+  auto& entry = slot.entry;
+  auto source = to_string(entry.location);
+  entry.moving = false;
+  if (entry.refs > 0)
+    retire_leases(slot);
+  entry.refs = 0;
+  report_defect(budgets.begin_release(source, entry.bytes));
+  report_defect(budgets.abandon(target, reserved));
+  report_defect(entry.transition_to(entry_state::unloading));
+  abandon(slot.model, {{source, entry.bytes}, {target, reserved}});
+  on_unloaded(entry.spec.name, entry.instance, "its move timed out", false);
 }
 
 } // namespace cmm

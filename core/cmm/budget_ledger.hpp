@@ -17,7 +17,9 @@ namespace cmm {
 /// unload begins a release (the bytes stay used but count as on their way
 /// out) and finishes it when the model actor confirms. A move between two
 /// devices reserves on the target and, once done, takes the model off its
-/// source and makes it resident on the target.
+/// source and makes it resident on the target. A load or move given up
+/// while its actor may still hold memory is abandoned: its reservation
+/// becomes a resident model on its way out, released when the actor is gone.
 ///
 /// Every transition is checked first and applied whole: one that would take
 /// a count below zero (or past its range), release more than is used, or
@@ -50,6 +52,12 @@ public:
   /// The load or move that reserved `reserved` bytes will not happen.
   [[nodiscard]] std::optional<failure> cancel(const std::string& device,
                                               uint64_t reserved);
+
+  /// The load or move that reserved `reserved` bytes is given up while its
+  /// actor may still hold them (it timed out, or was cancelled): they count
+  /// as a resident model on its way out until `finish_release`.
+  [[nodiscard]] std::optional<failure> abandon(const std::string& device,
+                                               uint64_t reserved);
 
   /// A resident model of `bytes` starts unloading.
   [[nodiscard]] std::optional<failure> begin_release(const std::string& device,

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cmm/clock.hpp"
 #include "cmm/warmup_spec.hpp"
 
 namespace cmm {
@@ -39,6 +40,8 @@ struct catalog_entry {
   std::optional<warmup_spec> warmup;
   /// Smaller variants, most preferred first.
   std::vector<model_variant> fallbacks;
+  /// How long a load may take; none: the manager's `cmm.load-timeout`.
+  std::optional<duration> load_timeout;
 };
 
 /// Catalog entries by id.
@@ -46,7 +49,8 @@ using catalog = std::map<std::string, catalog_entry>;
 
 /// Parses the config form of one entry:
 /// `PATH,TYPE[,DEVICE[,DTYPE[,OPTION...]]]` with options `pin`, `demote`,
-/// `warmup=DTYPE:DIMxDIM*RUNS` and `fallback=LABEL:PATH` (repeatable).
+/// `warmup=DTYPE:DIMxDIM*RUNS`, `fallback=LABEL:PATH` (repeatable) and
+/// `load-timeout=DURATION` (positive, e.g. `90s`).
 /// Leaves `out` untouched on error.
 bool parse_catalog_entry(const std::string& id, const std::string& text,
                          catalog_entry& out);

@@ -13,7 +13,8 @@ namespace cmm {
 /// in `loading`, in `waiting` (for room on a full device), or in `absent`
 /// (nobody waits any more, the model never fits, or sizing took too long).
 /// `waiting -> loading`, or `waiting -> absent` when its deadline passes; an
-/// out-of-memory load waits once more for evictions (`loading -> waiting`).
+/// out-of-memory load waits once more for evictions (`loading -> waiting`);
+/// a forced unload cancels a load (`loading -> absent`).
 enum class entry_state {
   absent,
   sizing,

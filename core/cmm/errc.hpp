@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace cmm {
@@ -34,9 +35,15 @@ enum class errc : uint8_t {
   /// A ledger transition that would take a count below zero or past its
   /// range: a bookkeeping defect, refused instead of wrapped.
   accounting_error,
+  /// A load that did not finish within its load timeout.
+  load_timeout,
 };
 
 /// Returns the enumerator's name, e.g. `"model_not_found"`.
 const char* to_string(errc x);
+
+/// The error a numeric code names, for codes that arrive from outside; none
+/// for a code no enumerator has (`none` included).
+std::optional<errc> errc_from_code(uint8_t code);
 
 } // namespace cmm

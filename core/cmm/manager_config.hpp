@@ -44,6 +44,9 @@ struct manager_config {
   request_limits limits;
   /// Half-life of the acquire rate the cost-aware policy weighs.
   duration rate_half_life = std::chrono::seconds{60};
+  /// How long a load may take (`cmm.load-timeout`; a catalog entry's
+  /// `load-timeout=` wins) before it fails with `load_timeout`.
+  duration load_timeout = std::chrono::minutes{10};
   /// How long sizing a model's files may take (`cmm.size-timeout`) before
   /// its acquires fail with `timeout`: a stalled mount, for instance.
   duration size_timeout = std::chrono::seconds{30};

@@ -48,6 +48,8 @@ struct resolved_spec {
   bool demote = false;
   std::optional<warmup_spec> warmup;
   std::vector<model_variant> fallbacks;
+  /// The catalog entry's load timeout, else the manager's.
+  duration load_timeout{0};
 };
 
 /// The files a resolved spec may load, in order of preference: its own path

@@ -94,6 +94,16 @@ std::optional<failure> budget_ledger::cancel(const std::string& device,
                [&](device_budget& b) { return take(b.reserved, reserved); });
 }
 
+std::optional<failure> budget_ledger::abandon(const std::string& device,
+                                              uint64_t reserved) {
+  return apply(budgets_, device, "abandon the reserved", reserved,
+               [&](device_budget& b) {
+                 return take(b.reserved, reserved) && add(b.used, reserved) &&
+                        add(b.releasing, reserved, b.used) &&
+                        add(b.resident, 1, max_resident);
+               });
+}
+
 std::optional<failure> budget_ledger::begin_release(const std::string& device,
                                                     uint64_t bytes) {
   // Only the used bytes of a resident model can be on their way out.

@@ -1,6 +1,8 @@
 #include "cmm/catalog.hpp"
 
 #include <sstream>
+
+#include "cmm/duration_text.hpp"
 #include <vector>
 
 namespace cmm {
@@ -31,6 +33,13 @@ bool apply_option(const std::string& option, catalog_entry& entry) {
   if (key == "warmup") {
     entry.warmup = parse_warmup_spec(value);
     return entry.warmup.has_value();
+  }
+  if (key == "load-timeout") {
+    auto timeout = parse_duration(value);
+    if (!timeout || timeout->count() <= 0)
+      return false;
+    entry.load_timeout = *timeout;
+    return true;
   }
   if (key == "fallback") {
     auto colon = value.find(':');

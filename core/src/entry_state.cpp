@@ -34,7 +34,8 @@ bool is_legal_transition(entry_state from, entry_state to) {
   case s::waiting:
     return to == s::loading || to == s::absent;
   case s::loading:
-    return to == s::ready || to == s::failed || to == s::waiting;
+    return to == s::ready || to == s::failed || to == s::waiting ||
+           to == s::absent;
   case s::ready:
     return to == s::unloading;
   case s::unloading:

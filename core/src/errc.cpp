@@ -50,8 +50,16 @@ const char* to_string(errc x) {
     return "illegal_transition";
   case errc::accounting_error:
     return "accounting_error";
+  case errc::load_timeout:
+    return "load_timeout";
   }
   return "unknown_error";
+}
+
+std::optional<errc> errc_from_code(uint8_t code) {
+  if (code == 0 || code > static_cast<uint8_t>(errc::load_timeout))
+    return std::nullopt;
+  return static_cast<errc>(code);
 }
 
 } // namespace cmm

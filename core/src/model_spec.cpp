@@ -110,6 +110,7 @@ result<resolved_spec> resolve(const model_spec& spec,
     out.demote = entry.demote;
     out.warmup = entry.warmup;
     out.fallbacks = entry.fallbacks;
+    out.load_timeout = entry.load_timeout.value_or(cfg.load_timeout);
   } else {
     if (spec.path.empty())
       return failure{errc::invalid_spec,
@@ -117,6 +118,7 @@ result<resolved_spec> resolve(const model_spec& spec,
     out.name = spec.path;
     out.path = spec.path;
     out.type = spec.type;
+    out.load_timeout = cfg.load_timeout;
   }
   if (auto err = check_type(out.type, cfg.allowed_types))
     return *err;

@@ -30,6 +30,8 @@ TEST_CASE("defaults hold without a config file", "[config]") {
   CHECK(cfg->dtype == "bf16");
   CHECK(cfg->allowed_types ==
         std::vector<std::string>{"base", "custom_voice", "voice_design"});
+  CHECK(cfg->load_timeout == std::chrono::minutes{10});
+  CHECK(cfg->size_timeout == std::chrono::seconds{30});
   CHECK(cfg->models.empty());
 }
 
@@ -93,8 +95,11 @@ cpu-budget-fraction=0.5
 cuda-reserve="256MiB"
 eviction-policy="cost-aware"
 admission-timeout=5s
+load-timeout=2min
+size-timeout=3s
 [cmm.models]
 base="m/base.pt,base,cuda:0,bf16,pin,warmup=fp32:1x64*2,fallback=int8:m/b8.pt"
+slow="m/slow.pt,base,cpu,fp32,load-timeout=1.5h"
 )");
   REQUIRE(cfg);
   CHECK(cfg->budgets.at("cuda:0") == 6000000000);
@@ -104,6 +109,10 @@ base="m/base.pt,base,cuda:0,bf16,pin,warmup=fp32:1x64*2,fallback=int8:m/b8.pt"
   CHECK(cfg->cuda_reserve_bytes == uint64_t{256} << 20);
   CHECK(cfg->policy == eviction_policy::cost_aware);
   CHECK(cfg->admission_timeout == std::chrono::seconds{5});
+  CHECK(cfg->load_timeout == std::chrono::minutes{2});
+  CHECK(cfg->size_timeout == std::chrono::seconds{3});
+  CHECK_FALSE(cfg->models.at("base").load_timeout);
+  CHECK(cfg->models.at("slow").load_timeout == std::chrono::minutes{90});
   auto& base = cfg->models.at("base");
   CHECK(base.pinned);
   REQUIRE(base.warmup);
@@ -115,7 +124,10 @@ base="m/base.pt,base,cuda:0,bf16,pin,warmup=fp32:1x64*2,fallback=int8:m/b8.pt"
   for (auto bad :
        {"[cmm]\nbudgets=[\"gpu=1GB\"]\n", "[cmm]\nbudgets=[\"cpu=lots\"]\n",
         "[cmm]\neviction-policy=\"random\"\n",
-        "[cmm]\ncpu-budget-fraction=1.5\n"}) {
+        "[cmm]\ncpu-budget-fraction=1.5\n", "[cmm]\nload-timeout=0s\n",
+        "[cmm]\nsize-timeout=0s\n",
+        "[cmm.models]\nx=\"p.pt,base,cpu,fp32,load-timeout=0s\"\n",
+        "[cmm.models]\nx=\"p.pt,base,cpu,fp32,load-timeout=soon\"\n"}) {
     INFO(bad);
     CHECK_FALSE(read_ini(bad));
   }

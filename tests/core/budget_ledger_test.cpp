@@ -89,6 +89,22 @@ TEST_CASE("each transition moves the counts it names, or refuses and keeps "
        {0, 300, 0, 0},
        [=](auto& l) { return l.cancel(d, 400); },
        std::nullopt},
+      {"abandon a reservation: a resident model on its way out",
+       {500, 300, 100, 2},
+       [=](auto& l) { return l.abandon(d, 300); },
+       counts{800, 0, 400, 3}},
+      {"abandon more than reserved",
+       {0, 300, 0, 0},
+       [=](auto& l) { return l.abandon(d, 301); },
+       std::nullopt},
+      {"abandon past the range of a count",
+       {max_bytes, 1, 0, 1},
+       [=](auto& l) { return l.abandon(d, 1); },
+       std::nullopt},
+      {"abandon on a device without a budget",
+       {0, 300, 0, 0},
+       [=](auto& l) { return l.abandon("sim:9", 0); },
+       std::nullopt},
       {"begin release",
        {500, 0, 0, 2},
        [=](auto& l) { return l.begin_release(d, 200); },
@@ -268,4 +284,15 @@ TEST_CASE("a load, its unload and a failed load leave the budget as it was",
   CHECK_FALSE(ledger.finish_release("sim:0", 350));
   CHECK(counts{} == *ledger.find("sim:0"));
   CHECK(ledger.find("sim:0")->free_bytes() == 1000);
+}
+
+TEST_CASE("an abandoned load holds its bytes until its release finishes",
+          "[budget_ledger]") {
+  budget_ledger ledger;
+  ledger.open("sim:0", 1000);
+  CHECK_FALSE(ledger.reserve("sim:0", 400));
+  CHECK_FALSE(ledger.abandon("sim:0", 400));
+  CHECK(ledger.find("sim:0")->free_bytes() == 600);
+  CHECK_FALSE(ledger.finish_release("sim:0", 400));
+  CHECK(counts{} == *ledger.find("sim:0"));
 }

@@ -22,7 +22,8 @@ const entry_state all_states[] = {s::absent,  s::sizing, s::waiting,
 // loading -> failed, failed -> sizing (a retry) and failed -> absent (a
 // reset); sizing -> waiting (for room) and sizing -> absent (nobody waits,
 // never fits, sizing too slow); waiting -> loading, waiting -> absent (a
-// deadline) and loading -> waiting (out of memory, waiting for evictions).
+// deadline), loading -> waiting (out of memory, waiting for evictions) and
+// loading -> absent (a load cancelled by a forced unload).
 bool documented_legal(entry_state from, entry_state to) {
   return (from == s::absent && to == s::sizing) ||
          (from == s::sizing && to == s::loading) ||
@@ -36,7 +37,8 @@ bool documented_legal(entry_state from, entry_state to) {
          (from == s::sizing && to == s::absent) ||
          (from == s::waiting && to == s::loading) ||
          (from == s::waiting && to == s::absent) ||
-         (from == s::loading && to == s::waiting);
+         (from == s::loading && to == s::waiting) ||
+         (from == s::loading && to == s::absent);
 }
 
 } // namespace
@@ -62,7 +64,7 @@ TEST_CASE("is_legal_transition matches the documented table", "[entry_state]") {
         ++legal;
     }
   }
-  CHECK(legal == 13);
+  CHECK(legal == 14);
 }
 
 TEST_CASE("no state may move to itself", "[entry_state]") {
@@ -111,6 +113,7 @@ TEST_CASE("model_entry::transition_to walks every documented path",
        {s::sizing, s::waiting, s::loading, s::ready}},
       {"wait for room, give up", {s::sizing, s::waiting, s::absent}},
       {"nobody waits once sized", {s::sizing, s::absent}},
+      {"a forced unload cancels the load", {s::sizing, s::loading, s::absent}},
       {"out of memory: wait for evictions, load again",
        {s::sizing, s::loading, s::waiting, s::loading, s::ready}},
   }));

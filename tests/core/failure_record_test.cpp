@@ -42,6 +42,11 @@ TEST_CASE("classify maps every errc to a failure kind", "[failure_record]") {
       {errc::shutting_down, failure_kind::other},
       {errc::timeout, failure_kind::other},
       {errc::manager_unavailable, failure_kind::other},
+      {errc::insufficient_memory, failure_kind::other},
+      {errc::illegal_transition, failure_kind::other},
+      {errc::accounting_error, failure_kind::other},
+      // Backs off as a transient failure, as out of memory does.
+      {errc::load_timeout, failure_kind::other},
   }));
   CAPTURE(to_string(c.code));
   CHECK(classify(c.code) == c.kind);

@@ -247,9 +247,11 @@ TEST_CASE("parse_catalog_entry reads two to four fields", "[catalog]") {
 }
 
 TEST_CASE("parse_catalog_entry rejects malformed entries", "[catalog]") {
-  auto text =
-      GENERATE(as<std::string>{}, "", "/m/a.pt", "/m/a.pt,base,cpu,fp32,x",
-               ",base", "/m/a.pt,", ",", "/m/a.pt,,cpu");
+  auto text = GENERATE(as<std::string>{}, "", "/m/a.pt",
+                       "/m/a.pt,base,cpu,fp32,x", ",base", "/m/a.pt,", ",",
+                       "/m/a.pt,,cpu", "/m/a.pt,base,cpu,fp32,load-timeout=",
+                       "/m/a.pt,base,cpu,fp32,load-timeout=-5s",
+                       "/m/a.pt,base,cpu,fp32,load-timeout=1e999");
   CAPTURE(text);
   catalog_entry out;
   out.id = "untouched";
@@ -307,4 +309,20 @@ TEST_CASE("resolve refuses specs beyond what one request may cost",
     CHECK(resolved.error().code == errc::invalid_spec);
     CHECK_THAT(resolved.error().message, Contains(c.message));
   }
+}
+
+TEST_CASE("a load may take as long as its catalog entry or the manager says",
+          "[spec]") {
+  auto cfg = make_config();
+  cfg.load_timeout = std::chrono::minutes{3};
+  cfg.models["plain"].load_timeout = std::chrono::seconds{20};
+  auto own = resolve(model_spec::by_id("plain"), cfg);
+  REQUIRE(own);
+  CHECK(own->load_timeout == std::chrono::seconds{20});
+  auto managers = resolve(model_spec::by_id("gpu"), cfg);
+  REQUIRE(managers);
+  CHECK(managers->load_timeout == std::chrono::minutes{3});
+  auto by_path = resolve(model_spec::by_path("/m/a.pt", "base"), cfg);
+  REQUIRE(by_path);
+  CHECK(by_path->load_timeout == std::chrono::minutes{3});
 }

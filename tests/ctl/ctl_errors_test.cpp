@@ -25,8 +25,6 @@ TEST_CASE_METHOD(ctl_fixture, "an unknown model is reported as unknown_model",
   auto line = one_error_line(ctl({"info", "nope"}), 1);
   CHECK_THAT(line, Catch::Contains("unknown_model"));
   CHECK_THAT(line, Catch::Contains("'nope'"));
-  CHECK_THAT(one_error_line(ctl({"run", "nope", "--json"}), 1),
-             Catch::Contains("unknown_model"));
   CHECK_THAT(one_error_line(ctl({"unload", "nope"}), 1),
              Catch::Contains("unknown_model"));
 }
@@ -40,7 +38,37 @@ TEST_CASE_METHOD(ctl_fixture, "a path as MODEL is refused with not_permitted",
   }
   auto line = one_error_line(ctl({"hold", "models/base.pt", "--for", "1s"}), 1);
   CHECK_THAT(line, Catch::Contains("not_permitted"));
-  CHECK(ctl_json({"list"})["models"].size() == 0);
+  CHECK(listed("sim://sneaky?bytes=10").is_null());
+  CHECK(listed("models/base.pt").is_null());
+}
+
+TEST_CASE_METHOD(ctl_fixture,
+                 "with --json every failure is one JSON document on stdout "
+                 "as well as one line on stderr",
+                 "[ctl]") {
+  struct failing {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string code;
+  };
+  auto unreachable = unused_port();
+  for (auto& c : std::vector<failing>{
+           {{"run", "nope", "--json"}, 1, "unknown_model"},
+           {{"info", "--json"}, 2, "usage"},
+           {{"load", "mended", "--json"}, 1, "invalid_model_file"},
+       }) {
+    INFO(c.args[0]);
+    auto result = ctl(c.args);
+    CHECK(result.exit_code == c.exit_code);
+    CHECK(lines_of(result.err).size() == 1);
+    auto doc = parse_json(result.out);
+    CHECK(doc["error"]["code"].string() == c.code);
+    CHECK_THAT("cmm-ctl: " + doc["error"]["message"].string() + "\n",
+               Catch::Equals(result.err));
+  }
+  auto lost = run_ctl(unreachable, {"list", "--json"});
+  CHECK(lost.exit_code == 3);
+  CHECK(parse_json(lost.out)["error"]["code"].string() == "unreachable");
 }
 
 TEST_CASE("an unreachable node is one line and exit status 3", "[ctl]") {

@@ -1,7 +1,7 @@
 #pragma once
 
-// A fresh cmm-node per test with two simulated models, and shorthands for
-// running cmm-ctl against it.
+// A fresh cmm-node per test with three simulated models, and shorthands
+// for running cmm-ctl against it.
 
 #include <string>
 #include <vector>
@@ -15,13 +15,16 @@
 
 namespace cmm::test {
 
-/// Two simulated models and a budget for one of their devices, on a node
+/// Two simulated models, and one whose first load finds a corrupt file,
+/// and a budget for one of their devices, on a node
 /// with its own default precision (bf16) and log level, and CAF's default
 /// middleman timeouts: cmm-ctl sends a heartbeat only once a second.
 inline node_options ctl_catalog() {
   node_options out;
   out.models = {{"alpha", "sim://alpha?bytes=2000000,base,sim:0"},
-                {"beta", "sim://beta?bytes=3000000,base,sim:1"}};
+                {"beta", "sim://beta?bytes=3000000,base,sim:1"},
+                {"mended", "sim://mended?bytes=1000&fail=corrupt&fail_times=1,"
+                           "base,sim:0"}};
   out.budgets = {"sim:0=100MB"};
   out.idle_timeout = "300s";
   out.dtype.clear();

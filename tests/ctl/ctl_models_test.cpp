@@ -6,14 +6,51 @@
 
 using namespace cmm::test;
 
-TEST_CASE_METHOD(ctl_fixture, "list shows no models on a fresh node", "[ctl]") {
+TEST_CASE_METHOD(ctl_fixture,
+                 "list shows the whole catalog on a fresh node, --loaded "
+                 "only what is ready",
+                 "[ctl]") {
   auto text = ctl({"list"});
   CHECK(text.exit_code == 0);
-  CHECK(text.out == "(no models)\n");
   CHECK(text.err.empty());
+  auto table = lines_of(text.out);
+  REQUIRE(table.size() == 4);
+  CHECK(std::regex_search(table[1], std::regex{R"(^alpha +absent +0 )"}));
   auto doc = ctl_json({"list"});
   REQUIRE(doc["models"].is_array());
-  CHECK(doc["models"].size() == 0);
+  REQUIRE(doc["models"].size() == 3);
+  for (size_t i = 0; i < 3; ++i)
+    CHECK(doc["models"][i]["state"].string() == "absent");
+  CHECK(ctl({"list", "--loaded"}).out == "(no models)\n");
+  CHECK(ctl_json({"list", "--loaded"})["models"].size() == 0);
+  REQUIRE(ctl({"load", "alpha"}).exit_code == 0);
+  auto loaded = ctl_json({"list", "--loaded"});
+  REQUIRE(loaded["models"].size() == 1);
+  CHECK(loaded["models"][0]["name"].string() == "alpha");
+}
+
+TEST_CASE_METHOD(ctl_fixture,
+                 "reset forgets a failed load, so a mended file loads",
+                 "[ctl]") {
+  auto failed = ctl({"load", "mended"});
+  CHECK(failed.exit_code == 1);
+  CHECK_THAT(failed.err, Catch::Contains("invalid_model_file"));
+  // Refused for now without trying the file again.
+  CHECK_THAT(ctl({"load", "mended"}).err,
+             Catch::Contains("invalid_model_file"));
+  CHECK(listed("mended")["state"].string() == "failed");
+  auto reset = ctl({"reset", "mended"});
+  INFO(reset.err);
+  REQUIRE(reset.exit_code == 0);
+  CHECK(reset.out ==
+        "reset mended: its failed load is forgotten; the next acquire loads "
+        "it\n");
+  CHECK(ctl({"load", "mended"}).exit_code == 0);
+  CHECK(listed("mended")["state"].string() == "ready");
+  auto again = ctl({"reset", "mended", "--json"});
+  CHECK(again.exit_code == 1);
+  CHECK(parse_json(again.out)["error"]["message"].string() ==
+        "nothing to reset: 'mended' is ready, not failed");
 }
 
 TEST_CASE_METHOD(ctl_fixture, "load makes a model ready with no references",
@@ -31,7 +68,7 @@ TEST_CASE_METHOD(ctl_fixture, "load makes a model ready with no references",
   CHECK(doc["refs"].number() == 0);
   CHECK(doc["bytes"].number() == 2e6);
   CHECK(doc["location"].string() == "sim:0");
-  auto table = lines_of(ctl({"list"}).out);
+  auto table = lines_of(ctl({"list", "--loaded"}).out);
   REQUIRE(table.size() == 2);
   CHECK(std::regex_search(
       table[1], std::regex{R"(^alpha +ready +0 +\S+ +2\.0 +sim:0 )"}));
@@ -74,7 +111,7 @@ TEST_CASE_METHOD(ctl_fixture, "unload-all answers how many it unloaded",
   CHECK(doc["unloaded"].number() == 2);
   CHECK(doc["kept_in_use"].number() == 0);
   CHECK(doc["force"].boolean() == false);
-  CHECK(ctl_json({"list"})["models"].size() == 0);
+  CHECK(ctl_json({"list", "--loaded"})["models"].size() == 0);
   REQUIRE(ctl({"load", "alpha"}).exit_code == 0);
   auto text = ctl({"unload-all", "--force"});
   CHECK(text.exit_code == 0);

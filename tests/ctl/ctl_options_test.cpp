@@ -106,6 +106,8 @@ TEST_CASE("durations", "[ctl][options]") {
   CHECK_FALSE(parse_duration("-1s"));
   CHECK_FALSE(parse_duration("5 s"));
   CHECK_FALSE(parse_duration("1.2.3s"));
+  CHECK_FALSE(parse_duration("1e30h"));
+  CHECK_FALSE(parse_duration("99999999999999999999"));
   CHECK(to_text(250ms) == "250ms");
   CHECK(to_text(5s) == "5s");
   CHECK(to_text(1500ms) == "1.5s");

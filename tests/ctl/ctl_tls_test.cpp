@@ -36,7 +36,7 @@ TEST_CASE("cmm-ctl runs a session over TLS with --cmm.tls.* flags",
   auto loaded = with_tls({"load", "alpha"});
   INFO("stderr: " << loaded.err);
   CHECK(loaded.exit_code == 0);
-  auto listed = with_tls({"list", "--json"});
+  auto listed = with_tls({"list", "--loaded", "--json"});
   CHECK(listed.exit_code == 0);
   auto doc = parse_json(listed.out);
   REQUIRE(doc["models"].size() == 1);

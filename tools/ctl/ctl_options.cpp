@@ -22,11 +22,12 @@ struct verb_syntax {
 
 const std::vector<verb_syntax>& verbs() {
   static const std::vector<verb_syntax> table{
-      {"list", verb::list, false, {}},
+      {"list", verb::list, false, {"loaded"}},
       {"info", verb::info, true, {}},
       {"load", verb::load, true, {"type"}},
       {"unload", verb::unload, true, {"force"}},
       {"unload-all", verb::unload_all, false, {"force"}},
+      {"reset", verb::reset, true, {}},
       {"cleanup", verb::cleanup, false, {}},
       {"devices", verb::devices, false, {}},
       {"run", verb::run, true, {"input", "type"}},
@@ -41,7 +42,8 @@ const std::vector<verb_syntax>& verbs() {
 }
 
 bool is_flag(std::string_view name) {
-  return name == "json" || name == "force" || name == "help";
+  return name == "json" || name == "force" || name == "help" ||
+         name == "loaded";
 }
 
 milliseconds duration_value(std::string_view name, const std::string& text) {
@@ -87,6 +89,8 @@ void apply(ctl_options& out, std::string_view name, const std::string& value,
     out.help = true;
   else if (name == "force")
     out.force = true;
+  else if (name == "loaded")
+    out.loaded = true;
   else if (name == "input")
     out.input = input_value(value);
   else if (name == "type")

@@ -26,6 +26,7 @@ enum class verb {
   load,
   unload,
   unload_all,
+  reset,
   cleanup,
   devices,
   run,
@@ -51,6 +52,8 @@ struct ctl_options {
   std::string model;
   /// `unload`, `unload-all`: unload models in use as well.
   bool force = false;
+  /// `list`: only the models that are ready.
+  bool loaded = false;
   /// `run`: the generated input (`--input DTYPE:DIMS`).
   warmup_spec input{dtype::f32, {1, 64}, 1};
   /// `load`, `run`, `hold`: the model type sent along with a path.

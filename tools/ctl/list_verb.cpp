@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "model_view.hpp"
 #include "output.hpp"
 #include "verbs.hpp"
@@ -5,7 +7,11 @@
 namespace cmm::ctl {
 
 exit_code list_verb(node_session& node, const ctl_options& opts) {
-  auto rows = node.client().get_cached_models();
+  auto rows = node.client().list_models();
+  if (opts.loaded)
+    rows.erase(std::remove_if(rows.begin(), rows.end(),
+                              [](auto& row) { return row.state != "ready"; }),
+               rows.end());
   if (opts.json) {
     json_writer doc;
     write_models(doc, rows);

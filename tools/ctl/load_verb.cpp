@@ -13,9 +13,12 @@ exit_code load_verb(node_session& node, const ctl_options& opts) {
     write_model(doc, info);
     print_json(doc);
   } else {
+    // A model kept in its saved precision says so itself: "as saved (...)".
+    auto precision =
+        info.dtype.rfind("as ", 0) == 0 ? info.dtype : "as " + info.dtype;
     print_text(fmt::format(
-        "loaded {} on {} as {}: {} MB in {:.3f} s, refs {}\n", info.name,
-        info.location.empty() ? info.device : info.location, info.dtype,
+        "loaded {} on {} {}: {} MB in {:.3f} s, refs {}\n", info.name,
+        info.location.empty() ? info.device : info.location, precision,
         megabytes(info.bytes), info.load_seconds, info.refs));
   }
   return exit_code::ok;

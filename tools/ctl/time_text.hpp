@@ -1,24 +1,22 @@
 #pragma once
 
 // Time as cmm-ctl reads and prints it: durations as an operator types them
-// (`500ms`, `5s`, `1.5m`, `2h`; a bare number is seconds), and wall-clock
-// stamps for humans (local `HH:MM:SS.mmm`) and for JSON (UTC ISO 8601).
+// (see cmm/duration_text.hpp), and wall-clock stamps for humans (local
+// `HH:MM:SS.mmm`) and for JSON (UTC ISO 8601).
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "cmm/duration_text.hpp"
+
 namespace cmm::ctl {
 
 using milliseconds = std::chrono::milliseconds;
 
-/// Parses `N[.N](us|ms|s|m|h)` or a bare number of seconds; none for
-/// anything else and for negative values.
-std::optional<milliseconds> parse_duration(std::string_view text);
-
-/// Renders a duration compactly, e.g. `250ms`, `5s`, `1.5s`.
-std::string to_text(milliseconds x);
+using cmm::parse_duration;
+using cmm::to_text;
 
 using wall_time = std::chrono::system_clock::time_point;
 

@@ -31,6 +31,9 @@ uint32_t in_use(node_session& node) {
 
 exit_code unload_verb(node_session& node, const ctl_options& opts) {
   bool unloaded = node.client().unload_model(opts.model, opts.force);
+  // A refusal is a failure: its one document is the error.
+  if (!unloaded)
+    throw ctl_error(exit_code::refused, refusal(node, opts.model));
   if (opts.json) {
     json_writer doc;
     doc.begin_object()
@@ -39,12 +42,10 @@ exit_code unload_verb(node_session& node, const ctl_options& opts) {
         .field("unloaded", unloaded)
         .end_object();
     print_json(doc);
-  }
-  if (!unloaded)
-    throw ctl_error(exit_code::refused, refusal(node, opts.model));
-  if (!opts.json)
+  } else {
     print_text(fmt::format("unloaded {}{}\n", opts.model,
                            opts.force ? " (forced)" : ""));
+  }
   return exit_code::ok;
 }
 

@@ -17,7 +17,9 @@ options:
   --host=H         node address (default 127.0.0.1)
   --port=N         the node's operator endpoint, as cmm-node printed it
                    ("operator endpoint on HOST:PORT"; required)
-  --json           print JSON (one document; watch: one per refresh line)
+  --json           print JSON (one document, failures too:
+                   {"error":{"code":...,"message":...}}; watch: one per
+                   refresh line)
   --timeout=D      limit for connecting and for each request (default 10s)
   --cmm.tls.certificate=FILE, --cmm.tls.key=FILE, --cmm.tls.ca-file=FILE,
   --cmm.tls.passphrase=TEXT
@@ -26,11 +28,15 @@ options:
   --help           this text
 
 verbs (MODEL is a catalog id; the node refuses file paths):
-  list                         models the node knows, with state and refs
+  list [--loaded]              every model the node knows (its catalog and
+                               what it loaded), with state and refs;
+                               --loaded: only those ready
   info MODEL                   everything about one model
   load MODEL                   load a model without holding it (preload)
   unload MODEL [--force]       unload an idle model; --force: even in use
   unload-all [--force]         unload every idle model; --force: all
+  reset MODEL                  forget a failed load, so the next acquire
+                               tries the file again
   cleanup                      unload models idle past the idle timeout
   devices                      memory budget of every device
   run MODEL [--input DTYPE:DIMS]

@@ -14,6 +14,8 @@ exit_code run_verb(node_session& node, const ctl_options& opts) {
     return unload_verb(node, opts);
   case verb::unload_all:
     return unload_all_verb(node, opts);
+  case verb::reset:
+    return reset_verb(node, opts);
   case verb::cleanup:
     return cleanup_verb(node, opts);
   case verb::devices:

@@ -20,6 +20,7 @@ exit_code info_verb(node_session& node, const ctl_options& opts);
 exit_code load_verb(node_session& node, const ctl_options& opts);
 exit_code unload_verb(node_session& node, const ctl_options& opts);
 exit_code unload_all_verb(node_session& node, const ctl_options& opts);
+exit_code reset_verb(node_session& node, const ctl_options& opts);
 exit_code cleanup_verb(node_session& node, const ctl_options& opts);
 exit_code devices_verb(node_session& node, const ctl_options& opts);
 exit_code run_model_verb(node_session& node, const ctl_options& opts);

@@ -297,11 +297,16 @@ int run_demo(demo_config& cfg) {
 int main(int argc, char** argv) {
   demo_config cfg;
   if (auto err = cfg.parse(argc, argv)) {
-    std::fprintf(stderr, "cmm-demo: error: %s\n", to_string(err).c_str());
-    return 1;
+    std::fprintf(stderr, "cmm-demo: error: %s\n",
+                 describe_parse_error(err, cfg.config_file_path).c_str());
+    return 2;
   }
   if (cfg.cli_helptext_printed)
     return 0;
+  if (auto err = cfg.check_settings({"cmm", "demo"}, cfg.config_file_path)) {
+    std::fprintf(stderr, "cmm-demo: error: %s\n", err->message.c_str());
+    return 2;
+  }
   try {
     return run_demo(cfg);
   } catch (const std::exception& ex) {

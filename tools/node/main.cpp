@@ -5,6 +5,8 @@
 // no new acquires, in-flight leases get until the drain timeout, then
 // everything is unloaded.
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -20,8 +22,10 @@
 #include "cmm/config.hpp"
 #include "cmm/default_backend.hpp"
 #include "cmm/gate.hpp"
+#include "cmm/host_port.hpp"
 #include "cmm/log.hpp"
 #include "cmm/model_manager.hpp"
+#include "cmm/model_spec.hpp"
 #include "cmm/remote.hpp"
 
 namespace {
@@ -107,12 +111,40 @@ std::optional<endpoint> publish(caf::actor_system& sys, const Handle& handle,
   return endpoint{bind, *bound};
 }
 
-int run(node_config& cfg, const sigset_t& stop_signals) {
-  auto mcfg = cmm::read_manager_config(cfg);
-  if (!mcfg) {
-    std::fprintf(stderr, "cmm-node: %s\n", to_string(mcfg.error()).c_str());
-    return 1;
+/// `--dump-config`: after CAF's settings, the catalog as parsed and
+/// resolved against the defaults.
+void print_catalog(const cmm::manager_config& manager_cfg) {
+  std::printf("# the catalog as cmm-node parsed it\n");
+  for (auto& [id, entry] : manager_cfg.models) {
+    auto spec = cmm::resolve(cmm::model_spec::by_id(id), manager_cfg);
+    std::string options;
+    if (spec->pinned)
+      options += " pin";
+    if (spec->demote)
+      options += " demote";
+    if (spec->warmup) {
+      options += std::string{" warmup="} + to_string(spec->warmup->type) + ":";
+      for (size_t i = 0; i < spec->warmup->shape.size(); ++i)
+        options += (i > 0 ? "x" : "") + std::to_string(spec->warmup->shape[i]);
+      options += "*" + std::to_string(spec->warmup->runs);
+    }
+    for (auto& variant : spec->fallbacks)
+      options += " fallback=" + variant.label + ":" + variant.path;
+    std::printf("cmm.models.%s: path=%s type=%s device=%s dtype=%s "
+                "load-timeout=%lldms%s\n",
+                id.c_str(), spec->path.c_str(), spec->type.c_str(),
+                spec->auto_place ? "auto" : to_string(spec->target).c_str(),
+                to_string(spec->precision),
+                static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        spec->load_timeout)
+                        .count()),
+                options.c_str());
   }
+}
+
+int run(node_config& cfg, const cmm::manager_config& manager_cfg,
+        const sigset_t& stop_signals) {
   auto bind = caf::get_or(cfg, "node.bind", std::string{"127.0.0.1"});
   auto operator_bind =
       caf::get_or(cfg, "node.operator-bind", std::string{"127.0.0.1"});
@@ -125,7 +157,8 @@ int run(node_config& cfg, const sigset_t& stop_signals) {
     return 1;
   }
   caf::actor_system sys{cfg};
-  cmm::model_manager manager{sys, *mcfg, cmm::make_default_backend(*mcfg)};
+  cmm::model_manager manager{sys, manager_cfg,
+                             cmm::make_default_backend(manager_cfg)};
   // In a cluster the router serves clients and operators; alone, the
   // supervisor does. Either way only through gates.
   cmm::operator_actor front = manager.supervisor();
@@ -135,8 +168,8 @@ int run(node_config& cfg, const sigset_t& stop_signals) {
     cluster.name = caf::get_or(
         cfg, "cluster.name", cluster_bind + ":" + std::to_string(cluster_port));
     cluster.peers = peers;
-    router =
-        cmm::spawn_cluster_router(sys, manager.supervisor(), *mcfg, cluster);
+    router = cmm::spawn_cluster_router(sys, manager.supervisor(), manager_cfg,
+                                       cluster);
     front = router;
   }
   auto client_gate = cmm::spawn_client_gate(sys, front);
@@ -161,7 +194,7 @@ int run(node_config& cfg, const sigset_t& stop_signals) {
   std::printf(
       "cmm-node listening on %s with %zu catalog model(s)%s; "
       "operator endpoint on %s%s\n",
-      clients->address().c_str(), mcfg->models.size(),
+      clients->address().c_str(), manager_cfg.models.size(),
       cmm::uses_tls(sys) ? " over TLS" : "", operators->address().c_str(),
       cluster_end ? ("; cluster endpoint on " + cluster_end->address()).c_str()
                   : "");
@@ -193,12 +226,35 @@ int run(node_config& cfg, const sigset_t& stop_signals) {
 int main(int argc, char** argv) {
   auto stop_signals = block_stop_signals();
   node_config cfg;
+  std::vector<std::string> args{argv + 1, argv + argc};
+  bool dump =
+      std::find(args.begin(), args.end(), "--dump-config") != args.end();
   if (auto err = cfg.parse(argc, argv)) {
-    std::fprintf(stderr, "cmm-node: %s\n", cfg.render(err).c_str());
+    std::fprintf(stderr, "cmm-node: %s\n",
+                 cmm::describe_parse_error(err, cfg.config_file_path).c_str());
     return 2;
   }
-  if (cfg.cli_helptext_printed)
+  if (cfg.cli_helptext_printed && !dump)
     return 0;
+  auto config_error = [&](const std::string& what) {
+    std::fprintf(stderr, "cmm-node: %s\n", what.c_str());
+    return 2;
+  };
+  if (auto err =
+          cfg.check_settings({"cmm", "node", "cluster"}, cfg.config_file_path))
+    return config_error(err->message);
+  auto mcfg = cmm::read_manager_config(cfg);
+  if (!mcfg)
+    return config_error(cfg.config_file_path + ": " + mcfg.error().message);
+  for (auto& peer :
+       caf::get_or(cfg, "cluster.peers", std::vector<std::string>{}))
+    if (!cmm::parse_host_port(peer))
+      return config_error(cfg.config_file_path + ": cluster.peers: '" + peer +
+                          "' is not HOST:PORT");
+  if (dump) {
+    print_catalog(*mcfg);
+    return 0;
+  }
   auto tls = cmm::read_tls_settings(cfg);
   if (!tls) {
     std::fprintf(stderr, "cmm-node: %s\n", to_string(tls.error()).c_str());
@@ -208,5 +264,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cmm-node: %s\n", to_string(*err).c_str());
     return 1;
   }
-  return run(cfg, stop_signals);
+  return run(cfg, *mcfg, stop_signals);
 }
