@@ -58,6 +58,12 @@ struct load_report {
   std::string precision;
   caf::timespan load_time{0};
   caf::timespan warmup_time{0};
+  /// Why the model runs in another precision than asked; empty if it does
+  /// not.
+  std::string cast_note;
+  /// The process's resident-set growth over the load, when measured (cpu,
+  /// nothing else loading); 0 otherwise.
+  uint64_t rss_growth = 0;
 };
 
 struct lease;
@@ -129,11 +135,13 @@ struct lease {
 constexpr caf::timespan reply_margin = std::chrono::milliseconds{500};
 
 /// The supervisor: one per actor system, owner of every entry. Its own
-/// timers (idle, deadline) are accepted from itself only. Nodes never
-/// publish it: other processes reach it through gates (see gate.hpp).
+/// timers (idle, deadline) are accepted from itself only, a model actor's
+/// `report` (its model now runs as saved) from that model actor only. Nodes
+/// never publish it: other processes reach it through gates (see gate.hpp).
 using supervisor_actor = operator_actor::extend<
     caf::reacts_to<idle_atom, std::string, uint64_t>,
-    caf::reacts_to<deadline_atom, std::string, uint64_t>>;
+    caf::reacts_to<deadline_atom, std::string, uint64_t>,
+    caf::reacts_to<report_atom, std::string, load_report>>;
 
 /// A cluster node's router: the operator interface, routed (so gates put it
 /// in front of clients and operators unchanged), plus what nodes ask each
@@ -157,7 +165,7 @@ typename Inspector::result_type inspect(Inspector& f, model_spec& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, load_report& x) {
   return f(caf::meta::type_name("cmm::load_report"), x.bytes, x.precision,
-           x.load_time, x.warmup_time);
+           x.load_time, x.warmup_time, x.cast_note, x.rss_growth);
 }
 
 template <class Inspector>
@@ -176,7 +184,7 @@ typename Inspector::result_type inspect(Inspector& f, model_info& x) {
   return f(caf::meta::type_name("cmm::model_info"), x.name, x.id, x.path,
            x.type, x.device, x.dtype, x.state, x.refs, x.idle_seconds, x.bytes,
            x.load_seconds, x.load_count, x.last_error, x.warmup_seconds,
-           x.variant, x.pinned, x.location);
+           x.variant, x.pinned, x.location, x.cast_note, x.rss_growth_bytes);
 }
 
 template <class Inspector>

@@ -23,7 +23,14 @@ void declare_options(caf::config_option_set& opts) {
                         "device for models that name none (cpu, cuda:N)")
       .add<caf::timespan>("idle-timeout",
                           "unload a model unused for this long (e.g. 300s)")
-      .add<std::string>("dtype", "default model precision: bf16, fp16, fp32")
+      .add<std::string>("dtype",
+                        "default model precision: auto (as saved on cpu, "
+                        "accelerator-dtype elsewhere), saved, bf16, fp16, fp32")
+      .add<std::string>("accelerator-dtype",
+                        "what auto casts to off the cpu: bf16, fp16, fp32")
+      .add<std::string>("cast-fallback",
+                        "a cast model that fails: as-saved (reload it so) or "
+                        "refuse")
       .add<std::vector<std::string>>("allowed-types",
                                      "model types acquire accepts")
       .add<int>("intra-op-threads", "libtorch intra-op threads (0: default)")
@@ -141,10 +148,24 @@ read_manager_config(const caf::actor_system_config& cfg) {
     return failure{errc::invalid_spec, "cmm.idle-timeout must be positive"};
   out.idle_timeout = timeout;
   out.dtype = caf::get_or(cfg, "cmm.dtype", out.dtype);
-  if (!parse_model_dtype(out.dtype))
-    return failure{errc::invalid_dtype, "cmm.dtype: unknown precision '" +
-                                            out.dtype +
-                                            "', use bf16, fp16 or fp32"};
+  if (out.dtype != "auto" && out.dtype != "saved" &&
+      !parse_model_dtype(out.dtype))
+    return failure{errc::invalid_dtype,
+                   "cmm.dtype: unknown precision '" + out.dtype +
+                       "', use auto, saved, bf16, fp16 or fp32"};
+  out.accelerator_dtype =
+      caf::get_or(cfg, "cmm.accelerator-dtype", out.accelerator_dtype);
+  if (!parse_model_dtype(out.accelerator_dtype))
+    return failure{errc::invalid_dtype,
+                   "cmm.accelerator-dtype: unknown precision '" +
+                       out.accelerator_dtype + "', use bf16, fp16 or fp32"};
+  auto fallback =
+      caf::get_or(cfg, "cmm.cast-fallback", std::string{"as-saved"});
+  if (fallback == "refuse")
+    out.on_cast_failure = cast_fallback::refuse;
+  else if (fallback != "as-saved")
+    return failure{errc::invalid_spec, "cmm.cast-fallback: '" + fallback +
+                                           "', use as-saved or refuse"};
   if (auto types =
           caf::get_if<std::vector<std::string>>(&cfg, "cmm.allowed-types"))
     out.allowed_types = *types;

@@ -1,12 +1,15 @@
 #include "cmm/model_actor.hpp"
 
+#include <atomic>
 #include <chrono>
 
 #include <malloc.h>
 
+#include <caf/actor_cast.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "cmm/device_budget.hpp"
 #include "cmm/error.hpp"
 #include "cmm/log.hpp"
 #include "refuse_unexpected.hpp"
@@ -41,12 +44,55 @@ std::optional<failure> warm_up(loaded_model& model, const warmup_spec& spec) {
   return std::nullopt;
 }
 
+/// Loads in this process, and loads started so far: a load that saw no
+/// other one start or run measured the process's growth for itself alone.
+std::atomic<uint32_t> loads_running{0};
+std::atomic<uint64_t> loads_started{0};
+
+/// The resident-set growth over one CPU load, if nothing else loaded
+/// meanwhile.
+class rss_probe {
+public:
+  explicit rss_probe(const device& target)
+      : cpu_(target.kind == device::kind_t::cpu),
+        first_(loads_running.fetch_add(1) == 0),
+        ticket_(loads_started.fetch_add(1) + 1),
+        before_(cpu_ ? resident_set_bytes() : std::nullopt) {
+    // nop
+  }
+
+  ~rss_probe() { loads_running.fetch_sub(1); }
+
+  /// The growth since construction; 0 if another load interfered, the
+  /// target is no CPU, or the kernel would not tell.
+  uint64_t growth() const {
+    if (!first_ || !before_ || loads_started.load() != ticket_)
+      return 0;
+    auto after = resident_set_bytes();
+    return after && *after > *before_ ? *after - *before_ : 0;
+  }
+
+private:
+  bool cpu_;
+  bool first_;
+  uint64_t ticket_;
+  std::optional<uint64_t> before_;
+};
+
+/// The growth worth reporting: measured, and more than 20 % off `bytes`.
+uint64_t notable_growth(uint64_t growth, uint64_t bytes) {
+  if (growth == 0)
+    return 0;
+  auto diff = growth > bytes ? growth - bytes : bytes - growth;
+  return diff * 5 > bytes ? growth : 0;
+}
+
 } // namespace
 
 model_actor_state::~model_actor_state() {
   if (model)
-    log()->info("freed '{}' from {} at shutdown", entry_name,
-                to_string(request.target));
+    log()->info("freed '{}' from {} at shutdown", setup.entry_name,
+                to_string(setup.request.target));
 }
 
 std::optional<caf::error>
@@ -55,53 +101,123 @@ model_actor_state::check_supervisor(const caf::strong_actor_ptr& sender) const {
     return std::nullopt;
   log()->warn("refused a load, move or free of '{}' from an actor other than "
               "its supervisor",
-              entry_name);
+              setup.entry_name);
   return make_error(errc::not_permitted,
                     "only the supervisor loads, moves or frees model '" +
-                        entry_name + "'");
+                        setup.entry_name + "'");
+}
+
+result<std::unique_ptr<loaded_model>>
+model_actor_state::load_as_saved(const failure& why, const char* stage) {
+  cast_settled = true;
+  auto cast_to = to_string(setup.request.precision);
+  if (setup.on_cast_failure == cast_fallback::refuse)
+    return failure{why.code, "the model was cast to " + std::string{cast_to} +
+                                 " and failed its " + stage +
+                                 " (cmm.cast-fallback=refuse keeps the "
+                                 "cast): " +
+                                 why.message};
+  auto saved_request = setup.request;
+  saved_request.keep_saved = true;
+  auto saved = model_backend->load(saved_request);
+  if (!saved)
+    return failure{why.code, why.message +
+                                 "; loading it as saved failed "
+                                 "too: " +
+                                 saved.error().message};
+  return saved;
 }
 
 caf::result<load_report> model_actor_state::load() {
   auto start = std::chrono::steady_clock::now();
-  auto loaded = model_backend->load(request);
+  rss_probe probe{setup.request.target};
+  auto loaded = model_backend->load(setup.request);
   auto load_time = since(start);
   if (!loaded) {
-    log()->error("failed to load '{}': {}", entry_name,
+    log()->error("failed to load '{}': {}", setup.entry_name,
                  to_string(loaded.error()));
     return make_error(loaded.error());
   }
+  std::string cast_note;
   caf::timespan warmup_time{0};
-  if (warmup) {
+  if (setup.warmup) {
     auto warm_start = std::chrono::steady_clock::now();
-    if (auto err = warm_up(**loaded, *warmup)) {
-      log()->error("failed to warm up '{}': {}", entry_name, to_string(*err));
+    auto err = warm_up(**loaded, *setup.warmup);
+    if (err && (*loaded)->is_cast()) {
+      auto saved = load_as_saved(*err, "warmup");
+      if (!saved) {
+        log()->error("failed to warm up '{}': {}", setup.entry_name,
+                     to_string(saved.error()));
+        return make_error(saved.error());
+      }
+      cast_note = "the " + std::string{to_string(setup.request.precision)} +
+                  " cast failed its warmup (" + err->message +
+                  "): loaded as saved";
+      loaded->reset();
+      malloc_trim(0);
+      loaded = std::move(saved);
+      err = warm_up(**loaded, *setup.warmup);
+    }
+    if (err) {
+      log()->error("failed to warm up '{}': {}", setup.entry_name,
+                   to_string(*err));
       return make_error(*err);
     }
     warmup_time = since(warm_start);
   }
   model = std::move(*loaded);
+  cast_settled = !model->is_cast() || setup.warmup.has_value();
+  if (!cast_note.empty())
+    log()->warn("'{}': {}", setup.entry_name, cast_note);
   load_report report{model->bytes(), model->precision(), load_time,
-                     warmup_time};
+                     warmup_time,    cast_note,          0};
+  report.rss_growth = notable_growth(probe.growth(), report.bytes);
+  if (report.rss_growth > 0)
+    log()->info("loading '{}' grew the process by {} bytes, the model "
+                "counts {}",
+                setup.entry_name, report.rss_growth, report.bytes);
   log()->info("loaded '{}' on {} as {} in {:.3f} s (warmup {:.3f} s), {} "
               "bytes",
-              entry_name, to_string(request.target), report.precision,
-              seconds(load_time), seconds(warmup_time), report.bytes);
+              setup.entry_name, to_string(setup.request.target),
+              report.precision, seconds(load_time), seconds(warmup_time),
+              report.bytes);
   return report;
+}
+
+result<std::vector<tensor>>
+model_actor_state::infer(const std::vector<tensor>& inputs) {
+  auto outputs = model->infer(inputs);
+  if (outputs || cast_settled) {
+    cast_settled = cast_settled || static_cast<bool>(outputs);
+    return outputs;
+  }
+  // The cast model's first inference failed: try the file as saved once.
+  auto saved = load_as_saved(outputs.error(), "first inference");
+  if (!saved)
+    return saved.error();
+  auto retried = (*saved)->infer(inputs);
+  if (!retried)
+    return outputs; // The request is at fault, not the cast.
+  auto note = "the " + std::string{to_string(setup.request.precision)} +
+              " cast failed its first inference (" + outputs.error().message +
+              "): loaded again as saved";
+  log()->warn("'{}': {}", setup.entry_name, note);
+  model = std::move(*saved);
+  malloc_trim(0);
+  setup.request.keep_saved = true;
+  switched = load_report{model->bytes(), model->precision(), {}, {}, note, 0};
+  return retried;
 }
 
 model_actor::behavior_type
 model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
                  caf::actor_addr supervisor, backend_ptr model_backend,
-                 load_request request, std::string entry_name,
-                 std::optional<warmup_spec> warmup, request_limits limits) {
+                 model_actor_setup setup) {
   self->set_default_handler(refuse_unexpected);
   auto& st = self->state;
   st.supervisor = std::move(supervisor);
   st.model_backend = std::move(model_backend);
-  st.request = std::move(request);
-  st.entry_name = std::move(entry_name);
-  st.warmup = std::move(warmup);
-  st.limits = limits;
+  st.setup = std::move(setup);
   return {
       [self](load_atom) -> caf::result<load_report> {
         if (auto err = self->state.check_supervisor(self->current_sender()))
@@ -113,15 +229,22 @@ model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
         auto& st = self->state;
         if (!st.model)
           return make_error(errc::model_unloaded,
-                            "model '" + st.entry_name +
+                            "model '" + st.setup.entry_name +
                                 "' was unloaded: acquire it again");
-        if (auto err = check_inputs(inputs, st.limits)) {
+        if (auto err = check_inputs(inputs, st.setup.limits)) {
           log()->info("refused an inference request for '{}': {}",
-                      st.entry_name, err->message);
+                      st.setup.entry_name, err->message);
           return make_error(*err);
         }
         try {
-          auto outputs = st.model->infer(inputs);
+          auto outputs = st.infer(inputs);
+          if (st.switched) {
+            auto sup = caf::actor_cast<supervisor_actor>(st.supervisor);
+            if (sup)
+              self->send(sup, report_atom_v, st.setup.entry_name,
+                         std::move(*st.switched));
+            st.switched.reset();
+          }
           if (!outputs)
             return make_error(outputs.error());
           return std::move(*outputs);
@@ -137,13 +260,14 @@ model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
         if (!dev)
           return make_error(dev.error());
         if (!st.model)
-          return make_error(errc::model_unloaded,
-                            "model '" + st.entry_name + "' is not loaded");
+          return make_error(errc::model_unloaded, "model '" +
+                                                      st.setup.entry_name +
+                                                      "' is not loaded");
         if (auto err = st.model->move_to(*dev))
           return make_error(*err);
-        log()->info("moved '{}' from {} to {}", st.entry_name,
-                    to_string(st.request.target), target);
-        st.request.target = *dev;
+        log()->info("moved '{}' from {} to {}", st.setup.entry_name,
+                    to_string(st.setup.request.target), target);
+        st.setup.request.target = *dev;
         return st.model->bytes();
       },
       [self](free_atom) -> caf::result<uint64_t> {

@@ -64,6 +64,9 @@ supervisor_actor::behavior_type supervisor_impl(supervisor_pointer self,
         if (self->state.from_self())
           self->state.on_deadline(name, waiter);
       },
+      [self](report_atom, const std::string& name, const load_report& report) {
+        self->state.on_model_report(name, report);
+      },
   };
 }
 

@@ -119,7 +119,8 @@ void supervisor_state::size_files(entry_slot& slot) {
   // `auto` entry afterwards keeps them valid.
   std::vector<load_request> files;
   for (auto& variant : variants_of(entry.spec))
-    files.push_back({variant.path, entry.spec.target, entry.spec.precision});
+    files.push_back({variant.path, entry.spec.target, entry.spec.precision,
+                     entry.spec.keep_saved});
   auto sizer = cfg.detached_workers
                    ? self->spawn<caf::detached>(file_sizer, model_backend,
                                                 std::move(files))
@@ -211,10 +212,13 @@ void supervisor_state::wait_for_room(entry_slot& slot, const failure& why) {
   if (entry.state != entry_state::waiting) {
     supervisor_log()->info("{}: waiting for room", why.message);
     report_defect(entry.transition_to(entry_state::waiting));
-    // Deadlines are armed once, so retries never extend them.
-    for (auto& req : slot.waiting)
-      arm_deadline(entry.spec.name, req);
   }
+  // Every request's patience runs from the first time it waits for room,
+  // whichever way the entry came to wait (an out-of-memory retry enters
+  // `waiting` without admission); arming is once per request, so retries
+  // never extend it.
+  for (auto& req : slot.waiting)
+    arm_deadline(entry.spec.name, req);
   room_queue[to_string(entry.spec.target)].push_back(entry.spec.name);
   forget_if_unwanted(slot);
 }
@@ -306,16 +310,20 @@ void supervisor_state::start_load(entry_slot& slot,
   entry.location = entry.spec.target;
   entry.reserved_bytes = estimate;
   report_defect(budgets.reserve(budget_for(entry.location).device, estimate));
-  load_request req{variant.path, entry.spec.target, entry.spec.precision};
+  model_actor_setup setup;
+  setup.request = {variant.path, entry.spec.target, entry.spec.precision,
+                   entry.spec.keep_saved};
+  setup.entry_name = entry.spec.name;
+  setup.warmup = entry.spec.warmup;
+  setup.limits = cfg.limits;
+  setup.on_cast_failure = cfg.on_cast_failure;
   auto me = self->address();
   if (cfg.detached_workers)
     slot.model = self->spawn<caf::detached + caf::linked>(
-        model_actor_impl, me, model_backend, req, entry.spec.name,
-        entry.spec.warmup, cfg.limits);
+        model_actor_impl, me, model_backend, std::move(setup));
   else
     slot.model = self->spawn<caf::linked>(model_actor_impl, me, model_backend,
-                                          req, entry.spec.name,
-                                          entry.spec.warmup, cfg.limits);
+                                          std::move(setup));
   auto name = entry.spec.name;
   auto instance = entry.instance;
   self->request(slot.model, entry.spec.load_timeout, load_atom_v)
@@ -343,6 +351,8 @@ void supervisor_state::on_loaded(const std::string& name, uint64_t instance,
   entry.precision = report.precision;
   entry.load_time = report.load_time;
   entry.warmup_time = report.warmup_time;
+  entry.cast_note = report.cast_note;
+  entry.rss_growth = report.rss_growth;
   entry.last_failure.reset();
   entry.oom_retried = false;
   entry.last_access = now();

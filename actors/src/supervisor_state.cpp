@@ -4,6 +4,7 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -188,7 +189,8 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
   req.patience = patience_for(spec, cfg);
   req.deadline = now() + timeout;
   if (!resolved->auto_place) {
-    load_request probe{resolved->path, resolved->target, resolved->precision};
+    load_request probe{resolved->path, resolved->target, resolved->precision,
+                       resolved->keep_saved};
     if (auto err = model_backend->check(probe)) {
       rp.deliver(make_error(*err));
       return rp;
@@ -268,7 +270,10 @@ void supervisor_state::enqueue(entry_slot& slot, waiting_request req) {
 
 void supervisor_state::add_waiter(entry_slot& slot, waiting_request req) {
   if (req.caller) {
-    self->monitor(req.caller);
+    auto caller = caf::actor_cast<caf::strong_actor_ptr>(req.caller);
+    if (!caller)
+      return; // Gone already: nobody is left to answer.
+    self->monitor(caller);
     req.caller_watched = true;
   }
   slot.waiting.push_back(std::move(req));
@@ -304,8 +309,16 @@ lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
   auto& entry = slot.entry;
   ++entry.refs;
   entry.last_access = now();
-  if (holder && !leases.holds(holder))
-    self->monitor(holder);
+  if (holder && !leases.holds(holder)) {
+    // Monitoring through an address whose actor is gone would touch a
+    // destroyed actor: hold it first. One that is gone already gets the
+    // down message CAF sends when monitoring a terminated actor.
+    if (auto alive = caf::actor_cast<caf::strong_actor_ptr>(holder))
+      self->monitor(alive);
+    else
+      caf::anon_send(caf::actor_cast<caf::actor>(self),
+                     caf::down_msg{holder, caf::exit_reason::unknown});
+  }
   auto token = draw_lease_token();
   auto id =
       leases.grant(entry.spec.name, entry.instance, holder, slot.model, token);
@@ -452,6 +465,32 @@ void supervisor_state::abandon(
   self->unlink_from(model);
   self->monitor(model);
   self->send_exit(model, caf::exit_reason::user_shutdown);
+}
+
+void supervisor_state::on_model_report(const std::string& name,
+                                       const load_report& report) {
+  auto i = slots.find(name);
+  auto sender = self->current_sender();
+  if (i == slots.end() || !i->second.model || !sender ||
+      sender->address() != i->second.model.address()) {
+    supervisor_log()->warn("dropped a model report for '{}' that its model "
+                           "actor did not send",
+                           name);
+    return;
+  }
+  auto& entry = i->second.entry;
+  if (entry.state != entry_state::ready)
+    return;
+  auto device = to_string(entry.location);
+  auto shrank = report.bytes < entry.bytes;
+  report_defect(budgets.resize(device, entry.bytes, report.bytes));
+  supervisor_log()->warn("'{}' now runs as saved ({} bytes instead of {}): {}",
+                         name, report.bytes, entry.bytes, report.cast_note);
+  entry.bytes = report.bytes;
+  entry.precision = report.precision;
+  entry.cast_note = report.cast_note;
+  if (shrank)
+    room_freed(device);
 }
 
 void supervisor_state::stop_model(const model_actor& model) {

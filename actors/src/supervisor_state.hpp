@@ -133,6 +133,10 @@ struct supervisor_state {
 
   void on_exit(const caf::exit_msg& msg);
 
+  /// A model actor replaced its cast model by the saved one: new size and
+  /// precision, and why. Taken from that entry's model actor only.
+  void on_model_report(const std::string& name, const load_report& report);
+
   /// Whether the current message is one the supervisor sent itself (its
   /// timers); anything else claiming to be one is logged and dropped.
   bool from_self() const;

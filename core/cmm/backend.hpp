@@ -17,6 +17,8 @@ struct load_request {
   std::string path;
   device target;
   dtype precision = dtype::bf16;
+  /// Load the file's own precision instead of casting to `precision`.
+  bool keep_saved = false;
 };
 
 /// One model resident in memory. Destroying it frees the model's memory
@@ -38,6 +40,10 @@ public:
   /// The precision the model runs in, e.g. `bf16`, or a description such as
   /// `as saved (fp32+fp16)` when the file was loaded without a cast.
   virtual std::string precision() const = 0;
+
+  /// Whether loading cast the model's state to a precision other than the
+  /// file's: a cast that may break it (see `cast_fallback`).
+  virtual bool is_cast() const = 0;
 
   /// Moves the model to another device (tier demotion and promotion). On
   /// failure the model stays where it was, usable.

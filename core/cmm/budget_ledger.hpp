@@ -59,6 +59,11 @@ public:
   [[nodiscard]] std::optional<failure> abandon(const std::string& device,
                                                uint64_t reserved);
 
+  /// A resident model of `from` bytes now measures `to` (it was loaded
+  /// again in another precision).
+  [[nodiscard]] std::optional<failure> resize(const std::string& device,
+                                              uint64_t from, uint64_t to);
+
   /// A resident model of `bytes` starts unloading.
   [[nodiscard]] std::optional<failure> begin_release(const std::string& device,
                                                      uint64_t bytes);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace cmm {
@@ -28,5 +29,9 @@ struct device_budget {
 
 /// Physical memory of this machine in bytes (0 if unknown).
 uint64_t physical_memory_bytes();
+
+/// The process's resident set (`/proc/self/statm`); none where the kernel
+/// does not say.
+std::optional<uint64_t> resident_set_bytes();
 
 } // namespace cmm

@@ -12,6 +12,14 @@
 
 namespace cmm {
 
+/// What a model cast to another precision does when that precision fails it.
+enum class cast_fallback {
+  /// Reload it as saved and serve that, saying why in `info`.
+  as_saved,
+  /// Keep the cast: the failure stands.
+  refuse,
+};
+
 /// Everything the supervisor needs to know, independent of how it was read
 /// (CAF config file, flags, or code).
 struct manager_config {
@@ -19,8 +27,15 @@ struct manager_config {
   /// must be explicit, since a missing GPU is an error, never a fall-back.
   std::string default_device = "cpu";
   duration idle_timeout = std::chrono::seconds{300};
-  /// Precision models are loaded in unless a request or entry says otherwise.
-  std::string dtype = "bf16";
+  /// Precision models are loaded in unless a request or entry says
+  /// otherwise: `auto` (as saved on the CPU, `accelerator_dtype` elsewhere),
+  /// `saved`, `bf16`, `fp16` or `fp32`.
+  std::string dtype = "auto";
+  /// What `auto` casts to on accelerators (and simulated devices).
+  std::string accelerator_dtype = "bf16";
+  /// What happens when a model cast to another precision fails its warmup
+  /// or first inference.
+  cast_fallback on_cast_failure = cast_fallback::as_saved;
   std::vector<std::string> allowed_types = {"base", "custom_voice",
                                             "voice_design"};
   /// Level of the `cmm.*` loggers, applied when a manager starts; empty

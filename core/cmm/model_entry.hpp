@@ -44,6 +44,13 @@ struct model_entry {
   uint64_t instance = 0;
   bool idle_timer_armed = false;
   std::optional<failure_record> last_failure;
+  /// Why the model runs in another precision than asked (a cast that
+  /// failed it), empty otherwise.
+  std::string cast_note;
+  /// The process's resident-set growth over the load, where it was
+  /// measured (cpu, nothing else loading) and differed from `bytes` by more
+  /// than 20 %; 0 otherwise.
+  uint64_t rss_growth = 0;
 
   /// Enters `next`, or stays and returns why that transition is illegal
   /// (`illegal_transition`).
@@ -71,6 +78,12 @@ struct model_info {
   bool pinned = false;
   /// Where the model is now (differs from `device` while demoted).
   std::string location;
+  /// Why the model runs in another precision than asked; empty if it
+  /// does not.
+  std::string cast_note;
+  /// The resident-set growth its load measured, when that differed from
+  /// `bytes` by more than 20 %; 0 otherwise.
+  uint64_t rss_growth_bytes = 0;
 };
 
 model_info describe(const model_entry& entry, time_point now);

@@ -44,6 +44,9 @@ struct resolved_spec {
   /// that class with the best-fitting free budget.
   bool auto_place = false;
   dtype precision = dtype::bf16;
+  /// Load the file's own precision; `precision` is then only what inputs
+  /// of a model without floating state are cast to.
+  bool keep_saved = false;
   bool pinned = false;
   bool demote = false;
   std::optional<warmup_spec> warmup;
@@ -72,6 +75,13 @@ std::optional<failure> check_spec_limits(const model_spec& spec);
 /// well-formed.
 result<resolved_spec> resolve(const model_spec& spec,
                               const manager_config& cfg);
+
+/// What a dtype setting means on `target`: the precision to cast to, and
+/// whether to keep the file's own instead (`saved`, and `auto` on the CPU;
+/// `auto` elsewhere is `cfg.accelerator_dtype`).
+result<std::pair<dtype, bool>> resolve_precision(const std::string& text,
+                                                 const device& target,
+                                                 const manager_config& cfg);
 
 /// How long one request for `spec` may wait for room: its `wait_ms`, else
 /// the manager's `admission-timeout`. A property of the request, not of the

@@ -17,6 +17,9 @@ namespace cmm {
 ///   sim://NAME?bytes=N&load_ms=M&size_ms=S&infer_ms=K&fail=KIND&fail_times=T
 ///
 /// `size_ms` makes each size estimate take S ms (a file on a slow mount).
+/// Simulated files hold fp32: a load in another precision is a cast, and
+/// with `cast_fails=1` such a cast model fails every inference (as a
+/// libtorch kernel missing for that precision would).
 /// `fail` is one of `not_found`, `corrupt`, `oom`, `other`; with
 /// `fail_times` the first T loads fail and later ones succeed. With
 /// `measured=N` the loaded model reports N bytes while estimates say

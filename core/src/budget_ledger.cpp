@@ -104,6 +104,15 @@ std::optional<failure> budget_ledger::abandon(const std::string& device,
                });
 }
 
+std::optional<failure> budget_ledger::resize(const std::string& device,
+                                             uint64_t from, uint64_t to) {
+  return apply(budgets_, device, "resize a resident model of", from,
+               [&](device_budget& b) {
+                 return b.resident > 0 && b.used - b.releasing >= from &&
+                        take(b.used, from) && add(b.used, to);
+               });
+}
+
 std::optional<failure> budget_ledger::begin_release(const std::string& device,
                                                     uint64_t bytes) {
   // Only the used bytes of a resident model can be on their way out.

@@ -17,8 +17,9 @@ model_info describe(const model_entry& entry, time_point now) {
   info.path = entry.spec.path;
   info.type = entry.spec.type;
   info.device = to_string(entry.spec.target);
-  info.dtype = entry.precision.empty() ? to_string(entry.spec.precision)
-                                       : entry.precision;
+  info.dtype = !entry.precision.empty() ? entry.precision
+               : entry.spec.keep_saved  ? "saved"
+                                        : to_string(entry.spec.precision);
   info.state = to_string(entry.state);
   info.refs = entry.refs;
   if (entry.state == entry_state::ready && entry.refs == 0)
@@ -33,6 +34,8 @@ model_info describe(const model_entry& entry, time_point now) {
   info.load_count = entry.load_count;
   if (entry.last_failure)
     info.last_error = to_string(entry.last_failure->cause);
+  info.cast_note = entry.cast_note;
+  info.rss_growth_bytes = entry.rss_growth;
   return info;
 }
 

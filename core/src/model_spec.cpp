@@ -133,13 +133,29 @@ result<resolved_spec> resolve(const model_spec& spec,
     return dev.error();
   }
   auto precision_str = dtype_str.empty() ? cfg.dtype : dtype_str;
-  auto precision = parse_model_dtype(precision_str);
-  if (!precision)
-    return failure{errc::invalid_dtype, "unknown model dtype '" +
-                                            precision_str +
-                                            "': use bf16, fp16 or fp32"};
-  out.precision = *precision;
+  auto policy = resolve_precision(precision_str, out.target, cfg);
+  if (!policy)
+    return policy.error();
+  out.precision = policy->first;
+  out.keep_saved = policy->second;
   return out;
+}
+
+result<std::pair<dtype, bool>> resolve_precision(const std::string& text,
+                                                 const device& target,
+                                                 const manager_config& cfg) {
+  if (text == "saved")
+    return std::pair{dtype::f32, true};
+  if (text == "auto") {
+    if (target.kind == device::kind_t::cpu)
+      return std::pair{dtype::f32, true};
+    return resolve_precision(cfg.accelerator_dtype, target, cfg);
+  }
+  if (auto precision = parse_model_dtype(text))
+    return std::pair{*precision, false};
+  return failure{errc::invalid_dtype,
+                 "unknown model dtype '" + text +
+                     "': use auto, saved, bf16, fp16 or fp32"};
 }
 
 duration patience_for(const model_spec& spec, const manager_config& cfg) {

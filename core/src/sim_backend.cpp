@@ -17,6 +17,8 @@ struct sim_params {
   uint64_t infer_ms = 0;
   std::string fail;
   uint32_t fail_times = UINT32_MAX;
+  /// Cast to another precision than fp32, the model fails every inference.
+  bool cast_fails = false;
 };
 
 std::optional<sim_params> parse_sim_path(const std::string& path) {
@@ -45,6 +47,8 @@ std::optional<sim_params> parse_sim_path(const std::string& path) {
         params.infer_ms = std::stoull(value);
       else if (key == "fail")
         params.fail = value;
+      else if (key == "cast_fails")
+        params.cast_fails = value == "1";
       else if (key == "fail_times")
         params.fail_times = static_cast<uint32_t>(std::stoul(value));
       else
@@ -74,9 +78,11 @@ failure simulated_failure(const std::string& kind, const std::string& path) {
 class sim_model : public loaded_model {
 public:
   sim_model(std::shared_ptr<sim_backend> owner, uint64_t bytes,
-            uint64_t infer_ms, dtype precision, device where)
+            uint64_t infer_ms, dtype precision, device where, bool as_saved,
+            bool cast_fails)
       : owner_(std::move(owner)), bytes_(bytes), infer_ms_(infer_ms),
-        precision_(precision), where_(std::move(where)) {
+        precision_(precision), where_(std::move(where)), as_saved_(as_saved),
+        cast_(precision != dtype::f32), broken_(cast_ && cast_fails) {
     owner_->on_model_moved(bytes_, nullptr, &where_);
   }
 
@@ -95,6 +101,11 @@ public:
   infer(const std::vector<tensor>& inputs) override {
     if (inputs.empty())
       return failure{errc::bad_input, "the simulated model needs one input"};
+    if (broken_)
+      return failure{errc::bad_input,
+                     std::string{"the model was cast to "} +
+                         to_string(precision_) +
+                         " (saved as fp32); inference failed (simulated)"};
     if (infer_ms_ > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds{infer_ms_});
     std::vector<tensor> outputs;
@@ -110,7 +121,11 @@ public:
 
   uint64_t bytes() const override { return bytes_; }
 
-  std::string precision() const override { return to_string(precision_); }
+  std::string precision() const override {
+    return as_saved_ ? "as saved (fp32)" : to_string(precision_);
+  }
+
+  bool is_cast() const override { return cast_; }
 
 private:
   std::shared_ptr<sim_backend> owner_;
@@ -118,6 +133,9 @@ private:
   uint64_t infer_ms_;
   dtype precision_;
   device where_;
+  bool as_saved_;
+  bool cast_;
+  bool broken_;
 };
 
 std::optional<failure> sim_backend::check(const load_request& req) const {
@@ -147,9 +165,12 @@ sim_backend::load(const load_request& req) {
     std::this_thread::sleep_for(std::chrono::milliseconds{params.load_ms});
   if (!params.fail.empty() && attempt <= params.fail_times)
     return simulated_failure(params.fail, req.path);
+  // Simulated files hold fp32: anything else is a cast.
+  auto precision = req.keep_saved ? dtype::f32 : req.precision;
   return std::unique_ptr<loaded_model>{
       new sim_model(shared_from_this(), params.measured.value_or(params.bytes),
-                    params.infer_ms, req.precision, req.target)};
+                    params.infer_ms, precision, req.target, req.keep_saved,
+                    params.cast_fails)};
 }
 
 uint64_t sim_backend::estimate_bytes(const load_request& req) const {

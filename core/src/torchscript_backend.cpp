@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include <malloc.h>
+
 #include <ATen/Parallel.h>
 #include <caffe2/serialize/inline_container.h>
 
@@ -30,21 +32,6 @@ std::optional<failure> check_file(const std::string& path) {
     return failure{errc::invalid_model_file,
                    "model file '" + path + "' cannot be read"};
   return std::nullopt;
-}
-
-std::string short_name(at::ScalarType x) {
-  switch (x) {
-  case at::kFloat:
-    return "fp32";
-  case at::kHalf:
-    return "fp16";
-  case at::kBFloat16:
-    return "bf16";
-  case at::kDouble:
-    return "fp64";
-  default:
-    return c10::toString(x);
-  }
 }
 
 constexpr std::string_view quantized_classes =
@@ -193,20 +180,25 @@ result<std::unique_ptr<loaded_model>> load_archive(const load_request& req) {
     auto reason = layout.as_saved_reason();
     auto input_type = to_scalar_type(req.precision);
     std::string precision = to_string(req.precision);
+    std::string cast;
     if (layout.packed_quantized && dev.is_cuda())
       return failure{errc::load_failed,
                      file + " holds quantized packed weights, which libtorch "
                             "runs on the CPU only"};
-    if (reason.empty()) {
+    auto saved_type = layout.floating.empty() ? at::kFloat : layout.floating[0];
+    if (reason.empty() && !req.keep_saved) {
+      if (!layout.floating.empty() && saved_type != input_type)
+        cast = precision + " (saved as " + short_name(saved_type) + ")";
       cast_floating_state(module, input_type);
     } else {
-      input_type = layout.floating.empty() ? at::kFloat : layout.floating[0];
-      precision = "as saved (" + reason + ")";
+      input_type = saved_type;
+      precision = "as saved (" +
+                  (reason.empty() ? short_name(saved_type) : reason) + ")";
     }
     module.eval();
     return std::unique_ptr<loaded_model>{std::make_unique<torchscript_model>(
         std::move(module), dev, input_type, std::move(precision),
-        layout.packed_quantized)};
+        layout.packed_quantized, std::move(cast))};
   } catch (const std::exception& e) {
     if (is_out_of_memory(e))
       return no_room(e);
@@ -250,6 +242,11 @@ torchscript_backend::load(const load_request& req) {
   // give them back, as an unload does.
   if (req.target.kind == device::kind_t::cuda)
     release_cached_cuda_memory();
+  else
+    // What reading the archive and preparing the module allocated and
+    // dropped stays in malloc's arenas: return it, so that the process's
+    // growth is the model's.
+    malloc_trim(0);
   return loaded;
 }
 
@@ -266,7 +263,7 @@ uint64_t torchscript_backend::estimate_bytes(const load_request& req) const {
   if (ec)
     return 0;
   auto stored = inspect_archive(req.path);
-  if (stored.as_saved)
+  if (stored.as_saved || req.keep_saved)
     return size;
   return size * element_size(req.precision) / stored.element_size;
 }

@@ -43,12 +43,26 @@ uint64_t state_bytes(const c10::IValue& x) {
   return total;
 }
 
+// The quantized tensors among a state's.
+uint64_t quantized_bytes(const c10::IValue& x) {
+  uint64_t total = 0;
+  if (x.isTensor() && x.toTensor().is_quantized())
+    total += tensor_bytes(x.toTensor());
+  else if (x.isTuple())
+    for (const auto& item : x.toTupleRef().elements())
+      total += quantized_bytes(item);
+  else if (x.isList())
+    for (const auto& item : x.toListRef())
+      total += quantized_bytes(item);
+  return total;
+}
+
 // Custom-class objects keep their tensors out of sight: quantized packed
 // weights are no parameters, and their packed form cannot be measured. Their
 // `__getstate__`, what the archive stores (for packed weights the int8 weight
-// and the bias), stands in. The engines (oneDNN, QNNPACK) hold a packed copy
-// next to that weight, so this undercounts such models by up to the int8
-// weights' size.
+// and the bias), stands in, plus, for quantized packed weights, the engine's
+// packed copy (FBGEMM, oneDNN and QNNPACK each keep one next to the int8
+// weight, of about its size).
 uint64_t custom_object_bytes(const c10::IValue& x) {
   auto type = x.type()->cast<c10::ClassType>();
   auto* getstate = type ? type->findMethod("__getstate__") : nullptr;
@@ -57,7 +71,13 @@ uint64_t custom_object_bytes(const c10::IValue& x) {
   try {
     torch::jit::Stack stack{x};
     getstate->run(stack);
-    return stack.empty() ? 0 : state_bytes(stack.back());
+    if (stack.empty())
+      return 0;
+    auto packed =
+        type->name() && type->name()->qualifiedName().rfind(
+                            "__torch__.torch.classes.quantized.", 0) == 0;
+    return state_bytes(stack.back()) +
+           (packed ? quantized_bytes(stack.back()) : 0);
   } catch (const std::exception&) {
     return 0;
   }
@@ -173,10 +193,11 @@ result<std::vector<tensor>> outputs_of(const c10::IValue& x) {
 
 torchscript_model::torchscript_model(torch::jit::Module module, at::Device dev,
                                      at::ScalarType input_type,
-                                     std::string precision, bool cpu_only)
+                                     std::string precision, bool cpu_only,
+                                     std::string cast)
     : module_(std::move(module)), device_(dev), input_type_(input_type),
       precision_(std::move(precision)), cpu_only_(cpu_only),
-      bytes_(resident_bytes(module_)) {
+      cast_(std::move(cast)), bytes_(resident_bytes(module_)) {
   // nop
 }
 
@@ -188,6 +209,10 @@ torchscript_model::~torchscript_model() {
 
 result<std::vector<tensor>>
 torchscript_model::infer(const std::vector<tensor>& inputs) {
+  // What this call cast, for its error messages.
+  std::string casts;
+  if (!cast_.empty())
+    casts = "the model was cast to " + cast_ + "; ";
   try {
     c10::InferenceMode guard;
     std::vector<c10::IValue> args;
@@ -196,17 +221,37 @@ torchscript_model::infer(const std::vector<tensor>& inputs) {
       auto arg = to_torch(inputs[i], i, device_, input_type_);
       if (!arg)
         return arg.error();
+      if (is_floating(inputs[i].type) &&
+          to_scalar_type(inputs[i].type) != input_type_)
+        casts += input_name(i) + " was cast from " + to_string(inputs[i].type) +
+                 " to " + short_name(input_type_) + "; ";
       args.emplace_back(std::move(*arg));
     }
     return outputs_of(module_.forward(std::move(args)));
   } catch (const std::exception& e) {
     if (is_out_of_memory(e))
       return failure{errc::out_of_memory,
-                     "inference ran out of memory: " + error_line(e)};
-    return failure{errc::bad_input, "inference failed: " + error_line(e)};
+                     casts + "inference ran out of memory: " + error_line(e)};
+    return failure{errc::bad_input,
+                   casts + "inference failed: " + error_line(e)};
   } catch (...) {
     return failure{errc::inference_failed,
                    "inference failed with an unknown exception"};
+  }
+}
+
+std::string short_name(at::ScalarType x) {
+  switch (x) {
+  case at::kFloat:
+    return "fp32";
+  case at::kHalf:
+    return "fp16";
+  case at::kBFloat16:
+    return "bf16";
+  case at::kDouble:
+    return "fp64";
+  default:
+    return c10::toString(x);
   }
 }
 
@@ -216,6 +261,10 @@ uint64_t torchscript_model::bytes() const {
 
 std::string torchscript_model::precision() const {
   return precision_;
+}
+
+bool torchscript_model::is_cast() const {
+  return !cast_.empty();
 }
 
 std::optional<failure> torchscript_model::move_to(const device& target) {

@@ -14,12 +14,14 @@ namespace cmm {
 /// A TorchScript module on its device, ready for inference. Floating inputs
 /// are cast to `input_type`; everything else passes unchanged. A `cpu_only`
 /// module (quantized packed parameters, which libtorch runs on the CPU only)
-/// refuses to move to CUDA.
+/// refuses to move to CUDA. `cast` says what loading cast the module to,
+/// e.g. `bf16 (saved as fp32)`, empty if nothing; inference errors and
+/// input casts mention it.
 class torchscript_model : public loaded_model {
 public:
   torchscript_model(torch::jit::Module module, at::Device dev,
                     at::ScalarType input_type, std::string precision,
-                    bool cpu_only = false);
+                    bool cpu_only = false, std::string cast = {});
 
   ~torchscript_model() override;
 
@@ -29,6 +31,8 @@ public:
 
   std::string precision() const override;
 
+  bool is_cast() const override;
+
   std::optional<failure> move_to(const device& target) override;
 
 private:
@@ -37,6 +41,7 @@ private:
   at::ScalarType input_type_;
   std::string precision_;
   bool cpu_only_;
+  std::string cast_;
   uint64_t bytes_;
 };
 
@@ -50,6 +55,9 @@ std::optional<failure> cuda_unavailable(const device& x);
 /// weights) in `x`, looking into tuples, lists and dicts.
 void visit_custom_objects(const c10::IValue& x,
                           const std::function<void(const c10::IValue&)>& f);
+
+/// A scalar type's short name as `info` prints precisions: `fp32`, `bf16`.
+std::string short_name(at::ScalarType x);
 
 /// Maps a cmm dtype to libtorch's scalar type.
 at::ScalarType to_scalar_type(dtype x);

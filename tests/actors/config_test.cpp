@@ -27,7 +27,9 @@ TEST_CASE("defaults hold without a config file", "[config]") {
   REQUIRE(cfg);
   CHECK(cfg->default_device == "cpu");
   CHECK(cfg->idle_timeout == std::chrono::seconds{300});
-  CHECK(cfg->dtype == "bf16");
+  CHECK(cfg->dtype == "auto");
+  CHECK(cfg->accelerator_dtype == "bf16");
+  CHECK(cfg->on_cast_failure == cast_fallback::as_saved);
   CHECK(cfg->allowed_types ==
         std::vector<std::string>{"base", "custom_voice", "voice_design"});
   CHECK(cfg->load_timeout == std::chrono::minutes{10});
@@ -42,6 +44,8 @@ TEST_CASE("the INI file and flags set every option, flags winning",
 default-device="cuda:1"
 idle-timeout=90s
 dtype="fp16"
+accelerator-dtype="fp32"
+cast-fallback="refuse"
 allowed-types=["base", "vocoder"]
 intra-op-threads=2
 log-level="off"
@@ -54,6 +58,8 @@ voc="models/voc.pt,vocoder,cpu,fp32"
   CHECK(cfg->default_device == "cuda:1");
   CHECK(cfg->idle_timeout == std::chrono::seconds{5});
   CHECK(cfg->dtype == "fp16");
+  CHECK(cfg->accelerator_dtype == "fp32");
+  CHECK(cfg->on_cast_failure == cast_fallback::refuse);
   CHECK(cfg->allowed_types == std::vector<std::string>{"base", "vocoder"});
   CHECK(cfg->intra_op_threads == 2);
   CHECK(cfg->log_level == "off");
@@ -74,6 +80,8 @@ TEST_CASE("bad config values are errors naming the key", "[config]") {
   std::vector<bad_case> cases = {
       {"[cmm]\ndefault-device=\"tpu\"\n", "cmm.default-device"},
       {"[cmm]\ndtype=\"int8\"\n", "cmm.dtype"},
+      {"[cmm]\naccelerator-dtype=\"auto\"\n", "cmm.accelerator-dtype"},
+      {"[cmm]\ncast-fallback=\"maybe\"\n", "cmm.cast-fallback"},
       {"[cmm]\nidle-timeout=0s\n", "cmm.idle-timeout"},
       {"[cmm]\nallowed-types=[]\n", "cmm.allowed-types"},
       {"[cmm.models]\nx=\"only-a-path\"\n", "cmm.models.x"},

@@ -168,3 +168,24 @@ TEST_CASE_METHOD(crowded_fixture,
   caf::anon_send_exit(holder, caf::exit_reason::user_shutdown);
   run();
 }
+
+TEST_CASE_METHOD(crowded_fixture,
+                 "a holder that dies while its acquire waits gets a lease "
+                 "that comes back at once",
+                 "[acquire]") {
+  auto in_use = acquire("beta");
+  REQUIRE(in_use);
+  auto holder = sys.spawn<idle_actor>();
+  auto waiting = post(sup, acquire_atom_v, model_spec::by_id("alpha"), holder,
+                      acquire_timeout);
+  run();
+  CHECK(info("alpha").state == "waiting");
+  caf::anon_send_exit(holder, caf::exit_reason::kill);
+  run();
+  // The grant must not touch the destroyed holder.
+  REQUIRE(release(*in_use.value));
+  auto granted = collect<lease>(waiting);
+  REQUIRE(granted);
+  CHECK(info("alpha").refs == 0);
+  CHECK_FALSE(release(*granted.value));
+}

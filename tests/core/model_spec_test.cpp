@@ -53,12 +53,13 @@ TEST_CASE("a spec by path may name its device and dtype", "[model_spec]") {
   CHECK(res->precision == dtype::f16);
 }
 
-TEST_CASE("the default config resolves a path to cpu in bf16", "[model_spec]") {
+TEST_CASE("the default config resolves a path to cpu, as saved",
+          "[model_spec]") {
   manager_config cfg;
   auto res = resolve(model_spec::by_path("/m/a.pt", "base"), cfg);
   REQUIRE(res);
   CHECK(res->target == device{kind::cpu, -1});
-  CHECK(res->precision == dtype::bf16);
+  CHECK(res->keep_saved);
 }
 
 TEST_CASE("a spec by id takes path and type from the catalog", "[model_spec]") {
@@ -325,4 +326,38 @@ TEST_CASE("a load may take as long as its catalog entry or the manager says",
   auto by_path = resolve(model_spec::by_path("/m/a.pt", "base"), cfg);
   REQUIRE(by_path);
   CHECK(by_path->load_timeout == std::chrono::minutes{3});
+}
+
+TEST_CASE("dtype auto keeps the file's precision on the CPU and casts to "
+          "the accelerator dtype elsewhere",
+          "[spec]") {
+  auto cfg = make_config();
+  cfg.dtype = "auto";
+  cfg.accelerator_dtype = "fp16";
+  auto on_cpu = resolve(model_spec::by_id("plain"), cfg);
+  REQUIRE(on_cpu);
+  CHECK(on_cpu->keep_saved);
+  auto on_sim = resolve(model_spec::by_id("sim"), cfg);
+  REQUIRE(on_sim);
+  CHECK_FALSE(on_sim->keep_saved);
+  CHECK(on_sim->precision == dtype::f16);
+  // An entry's own dtype wins.
+  auto gpu = resolve(model_spec::by_id("gpu"), cfg);
+  REQUIRE(gpu);
+  CHECK_FALSE(gpu->keep_saved);
+  CHECK(gpu->precision == dtype::f16);
+  cfg.models["plain"].dtype = "bf16";
+  auto cast = resolve(model_spec::by_id("plain"), cfg);
+  REQUIRE(cast);
+  CHECK_FALSE(cast->keep_saved);
+  CHECK(cast->precision == dtype::bf16);
+  cfg.models["sim"].dtype = "saved";
+  auto saved = resolve(model_spec::by_id("sim"), cfg);
+  REQUIRE(saved);
+  CHECK(saved->keep_saved);
+  cfg.models["sim"].dtype = "fp64";
+  auto bad = resolve(model_spec::by_id("sim"), cfg);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == errc::invalid_dtype);
+  CHECK_THAT(bad.error().message, Catch::Contains("auto, saved"));
 }

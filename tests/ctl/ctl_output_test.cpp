@@ -76,16 +76,20 @@ TEST_CASE("model views: every field in JSON, a table, details",
   write_models(out, {m});
   auto doc = parse_json(out.str());
   auto& row = doc["models"][0];
-  for (auto key :
-       {"name", "id", "path", "type", "device", "location", "dtype", "state",
-        "refs", "idle_seconds", "bytes", "load_seconds", "warmup_seconds",
-        "load_count", "variant", "pinned", "last_error"})
+  for (auto key : {"name", "id", "path", "type", "device", "location", "dtype",
+                   "state", "refs", "idle_seconds", "bytes", "load_seconds",
+                   "warmup_seconds", "load_count", "variant", "pinned",
+                   "last_error", "cast_note", "rss_growth_bytes"})
     CHECK(row.contains(key));
   CHECK(row["refs"].number() == 2);
   CHECK(model_table({}, true) == "(no models)\n");
   CHECK(model_table({m}, false) == "name   state  refs  idle s   MB  device\n"
                                    "alpha  ready     2     1.2  2.5  sim:0\n");
   CHECK_THAT(model_details(m), Catch::Contains("refs:           2\n"));
+  CHECK_THAT(model_details(m), !Catch::Contains("cast:"));
+  m.cast_note = "the bf16 cast failed its warmup (...): loaded as saved";
+  CHECK_THAT(model_details(m),
+             Catch::Contains("cast:           the bf16 cast failed"));
 }
 
 TEST_CASE("device views: an unlimited budget is null and 'unlimited'",

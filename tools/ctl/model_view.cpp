@@ -38,6 +38,8 @@ void write_model(json_writer& out, const model_info& x) {
       .field("variant", x.variant)
       .field("pinned", x.pinned)
       .field("last_error", x.last_error)
+      .field("cast_note", x.cast_note)
+      .field("rss_growth_bytes", x.rss_growth_bytes)
       .end_object();
 }
 
@@ -104,6 +106,11 @@ std::string model_details(const model_info& x) {
   line("variant", x.variant);
   line("pinned", x.pinned ? "yes" : "no");
   line("last error", x.last_error);
+  if (!x.cast_note.empty())
+    line("cast", x.cast_note);
+  if (x.rss_growth_bytes > 0)
+    line("RSS growth MB", megabytes(x.rss_growth_bytes) +
+                              " (loading it grew the process by that much)");
   return out;
 }
 

@@ -230,6 +230,39 @@ uint64_t write_mixed_dtype_model(const std::string& path) {
   return save(make_module(bp, at::kHalf), path);
 }
 
+uint64_t write_conv_transpose_model(const std::string& path, uint64_t seed) {
+  auto gen = at::detail::createCPUGenerator(seed);
+  auto init = [&gen](at::IntArrayRef shape, double scale) {
+    return at::randn(shape, gen) * scale;
+  };
+  torch::jit::Module module{"cmm_vocoder"};
+  module.register_parameter("pre", init({128, 64, 7}, 0.05), false);
+  module.register_parameter("pre_b", init({128}, 0.01), false);
+  module.register_parameter("up1", init({128, 64, 16}, 0.05), false);
+  module.register_parameter("up1_b", init({64}, 0.01), false);
+  module.register_parameter("up2", init({64, 1, 8}, 0.05), false);
+  module.register_parameter("up2_b", init({1}, 0.01), false);
+  module.define(R"JIT(
+def forward(self, mel):
+    h = torch.conv1d(mel, self.pre, self.pre_b, 1, 3)
+    h = torch.conv_transpose1d(torch.relu(h), self.up1, self.up1_b, 8, 4)
+    h = torch.conv_transpose1d(torch.relu(h), self.up2, self.up2_b, 4, 2)
+    return torch.tanh(h)
+)JIT");
+  return save(module, path);
+}
+
+uint64_t write_embedding_model(const std::string& path) {
+  auto gen = at::detail::createCPUGenerator(5);
+  torch::jit::Module module{"cmm_embedding"};
+  module.register_parameter("table", at::randn({100, 16}, gen) * 0.1, false);
+  module.define(R"JIT(
+def forward(self, ids):
+    return torch.embedding(self.table, ids)
+)JIT");
+  return save(module, path);
+}
+
 void write_non_torchscript_zip(const std::string& path) {
   write_file(path, [](std::ostream& out) {
     caffe2::serialize::PyTorchStreamWriter writer{

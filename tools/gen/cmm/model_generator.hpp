@@ -45,6 +45,16 @@ uint64_t write_quantized_model(const std::string& path,
 /// which the manager must not cast blindly.
 uint64_t write_mixed_dtype_model(const std::string& path);
 
+/// Writes a vocoder-like stack in fp32: `forward(mel)` takes [N, 64, frames]
+/// through a Conv1d and two ConvTranspose1d layers that upsample by 32 to
+/// [N, 1, frames * 32 + ...]. libtorch 1.13's CPU bf16 conv_transpose1d
+/// fails, so a bf16 cast of this model breaks at its first inference.
+uint64_t write_conv_transpose_model(const std::string& path, uint64_t seed = 3);
+
+/// Writes an embedding-only model: `forward(ids)` looks int64 ids up in a
+/// [100, 16] fp32 table; floating inputs are no ids and fail.
+uint64_t write_embedding_model(const std::string& path);
+
 /// Writes a valid zip archive that holds no TorchScript model.
 void write_non_torchscript_zip(const std::string& path);
 
