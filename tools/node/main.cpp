@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/config_option_adder.hpp>
@@ -212,6 +213,10 @@ int run(node_config& cfg, const cmm::manager_config& manager_cfg,
     sys.middleman().unpublish(router, cluster_end->port);
     caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
   }
+  // The last answers (the release that completed the drain) may still sit
+  // in the middleman's send buffers: let them leave before the process
+  // does.
+  std::this_thread::sleep_for(std::chrono::milliseconds{200});
   std::printf("cmm-node: stopped\n");
   std::fflush(stdout);
   // Every model is unloaded and every lease settled. CAF 0.17's actor
