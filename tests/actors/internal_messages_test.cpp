@@ -52,6 +52,26 @@ TEST_CASE_METHOD(deterministic_fixture,
 }
 
 TEST_CASE_METHOD(deterministic_fixture,
+                 "a model report from any actor but the entry's model actor "
+                 "changes nothing",
+                 "[internal][model]") {
+  auto granted = acquire("alpha");
+  REQUIRE(granted);
+  auto before = info("alpha");
+  load_report forged;
+  forged.bytes = 1;
+  forged.precision = "forged";
+  forged.cast_note = "forged";
+  self->send(sup, report_atom_v, std::string{"alpha"}, forged);
+  run();
+  auto after = info("alpha");
+  CHECK(after.bytes == before.bytes);
+  CHECK(after.dtype == before.dtype);
+  CHECK(after.cast_note.empty());
+  CHECK(release(*granted.value));
+}
+
+TEST_CASE_METHOD(deterministic_fixture,
                  "a model actor is loaded, moved and freed by its supervisor "
                  "only",
                  "[internal][model]") {
