@@ -269,6 +269,11 @@ void supervisor_state::forget_if_unwanted(entry_slot& slot) {
       entry.spec.pinned)
     return;
   report_defect(entry.transition_to(entry_state::absent));
+  leave_room_queue(slot);
+}
+
+void supervisor_state::leave_room_queue(entry_slot& slot) {
+  auto& entry = slot.entry;
   auto i = room_queue.find(to_string(entry.spec.target));
   if (i == room_queue.end())
     return;
@@ -432,13 +437,24 @@ entry_slot* supervisor_state::loading_slot(const std::string& name,
 
 bool supervisor_state::cancel_load(entry_slot& slot) {
   auto& entry = slot.entry;
-  if (entry.state != entry_state::loading)
+  switch (entry.state) {
+  case entry_state::sizing:
+    // Its sizer's answer will find the entry no longer sizing.
+    break;
+  case entry_state::waiting:
+    leave_room_queue(slot);
+    break;
+  case entry_state::loading: {
+    auto device = to_string(entry.location);
+    report_defect(budgets.abandon(device, entry.reserved_bytes));
+    abandon(slot.model, {{device, entry.reserved_bytes}});
+    entry.reserved_bytes = 0;
+    slot.model = nullptr;
+    break;
+  }
+  default:
     return false;
-  auto device = to_string(entry.location);
-  report_defect(budgets.abandon(device, entry.reserved_bytes));
-  abandon(slot.model, {{device, entry.reserved_bytes}});
-  entry.reserved_bytes = 0;
-  slot.model = nullptr;
+  }
   report_defect(entry.transition_to(entry_state::absent));
   supervisor_log()->warn("cancelled the load of '{}' (forced unload)",
                          entry.spec.name);

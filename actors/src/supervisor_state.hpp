@@ -252,9 +252,14 @@ private:
   /// load was given up, cancelled or superseded.
   entry_slot* loading_slot(const std::string& name, uint64_t instance);
 
-  /// Gives up a load under way (a forced unload): its waiters get
-  /// `model_unloaded`, the entry becomes absent, the actor is abandoned.
+  /// Gives up an admission under way (a forced unload) while the entry is
+  /// sizing, waiting for room or loading: its waiters get
+  /// `model_unloaded`, the entry becomes absent, a loading actor is
+  /// abandoned. False in any other state.
   bool cancel_load(entry_slot& slot);
+
+  /// Takes the entry out of its device's room queue.
+  void leave_room_queue(entry_slot& slot);
 
   /// Tells `model` to exit without waiting for it: it may be stuck in a
   /// read. `releasing` (bytes by device, already counted as releasing in the

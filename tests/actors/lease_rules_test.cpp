@@ -189,3 +189,25 @@ TEST_CASE_METHOD(crowded_fixture,
   CHECK(info("alpha").refs == 0);
   CHECK_FALSE(release(*granted.value));
 }
+
+TEST_CASE_METHOD(crowded_fixture,
+                 "a forced unload cancels an acquire waiting for room",
+                 "[acquire][unload]") {
+  auto in_use = acquire("beta");
+  REQUIRE(in_use);
+  auto waiting = post(sup, acquire_atom_v, model_spec::by_id("alpha"),
+                      caf::actor{}, acquire_timeout);
+  run();
+  CHECK(info("alpha").state == "waiting");
+  CHECK_FALSE(
+      *ask<bool>(sup, unload_atom_v, std::string{"alpha"}, false).value);
+  CHECK(*ask<bool>(sup, unload_atom_v, std::string{"alpha"}, true).value);
+  auto cancelled = collect<lease>(waiting);
+  REQUIRE_FALSE(cancelled);
+  CHECK(cancelled.error.code == errc::model_unloaded);
+  CHECK(info("alpha").state == "absent");
+  // Room later loads nothing for it.
+  REQUIRE(release(*in_use.value));
+  CHECK(info("alpha").state == "absent");
+  CHECK(backend->loads("sim://alpha?bytes=1000") == 0);
+}

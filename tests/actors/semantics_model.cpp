@@ -665,7 +665,9 @@ void semantics_model::on_unload(request_id req, const std::string& name,
     return;
   }
   auto& e = i->second;
-  if (force && e.state == entry_state::loading) {
+  if (force &&
+      (e.state == entry_state::loading || e.state == entry_state::sizing ||
+       e.state == entry_state::waiting)) {
     cancel_load(e);
     answer(req, value(1));
     return;
@@ -679,9 +681,17 @@ void semantics_model::on_unload(request_id req, const std::string& name,
 }
 
 void semantics_model::cancel_load(entry& e) {
-  // A forced unload cancels a load under way: its waiters get
-  // `model_unloaded` and the entry is absent at once. What the load may
-  // hold counts as releasing until its actor, told to exit, has ended.
+  // A forced unload cancels an admission under way: its waiters get
+  // `model_unloaded` and the entry is absent at once. What a load may hold
+  // counts as releasing until its actor, told to exit, has ended.
+  if (e.state != entry_state::loading) {
+    e.state = entry_state::absent;
+    room_queue_.erase(
+        std::remove(room_queue_.begin(), room_queue_.end(), e.def->name),
+        room_queue_.end());
+    fail_waiters(e, errc::model_unloaded);
+    return;
+  }
   auto bytes = e.reserved;
   e.reserved = 0;
   budget_.reserved -= bytes;
