@@ -54,6 +54,10 @@ struct model_actor_state {
   /// saved one and leaves what changed in `switched` for the supervisor.
   result<std::vector<tensor>> infer(const std::vector<tensor>& inputs);
 
+  /// Logs and answers why the model now runs as saved: its cast failed
+  /// with `why` at `stage`.
+  std::string note_fall_back(const failure& why, const char* stage) const;
+
   /// Set when `infer` replaced the cast model by the saved one.
   std::optional<load_report> switched;
 

@@ -107,6 +107,15 @@ model_actor_state::check_supervisor(const caf::strong_actor_ptr& sender) const {
                         setup.entry_name + "'");
 }
 
+std::string model_actor_state::note_fall_back(const failure& why,
+                                              const char* stage) const {
+  auto note = std::string{"the "} + to_string(setup.request.precision) +
+              " cast failed its " + stage + " (" + why.message +
+              "): loaded as saved";
+  log()->warn("'{}': {}", setup.entry_name, note);
+  return note;
+}
+
 result<std::unique_ptr<loaded_model>>
 model_actor_state::load_as_saved(const failure& why, const char* stage) {
   cast_settled = true;
@@ -150,9 +159,7 @@ caf::result<load_report> model_actor_state::load() {
                      to_string(saved.error()));
         return make_error(saved.error());
       }
-      cast_note = "the " + std::string{to_string(setup.request.precision)} +
-                  " cast failed its warmup (" + err->message +
-                  "): loaded as saved";
+      cast_note = note_fall_back(*err, "warmup");
       loaded->reset();
       malloc_trim(0);
       loaded = std::move(saved);
@@ -167,8 +174,6 @@ caf::result<load_report> model_actor_state::load() {
   }
   model = std::move(*loaded);
   cast_settled = !model->is_cast() || setup.warmup.has_value();
-  if (!cast_note.empty())
-    log()->warn("'{}': {}", setup.entry_name, cast_note);
   load_report report{model->bytes(), model->precision(), load_time,
                      warmup_time,    cast_note,          0};
   report.rss_growth = notable_growth(probe.growth(), report.bytes);
@@ -198,10 +203,7 @@ model_actor_state::infer(const std::vector<tensor>& inputs) {
   auto retried = (*saved)->infer(inputs);
   if (!retried)
     return outputs; // The request is at fault, not the cast.
-  auto note = "the " + std::string{to_string(setup.request.precision)} +
-              " cast failed its first inference (" + outputs.error().message +
-              "): loaded again as saved";
-  log()->warn("'{}': {}", setup.entry_name, note);
+  auto note = note_fall_back(outputs.error(), "first inference");
   model = std::move(*saved);
   malloc_trim(0);
   setup.request.keep_saved = true;

@@ -270,13 +270,21 @@ void supervisor_state::enqueue(entry_slot& slot, waiting_request req) {
 
 void supervisor_state::add_waiter(entry_slot& slot, waiting_request req) {
   if (req.caller) {
-    auto caller = caf::actor_cast<caf::strong_actor_ptr>(req.caller);
-    if (!caller)
-      return; // Gone already: nobody is left to answer.
-    self->monitor(caller);
+    watch(req.caller);
     req.caller_watched = true;
   }
   slot.waiting.push_back(std::move(req));
+}
+
+void supervisor_state::watch(const caf::actor_addr& whom) {
+  // Monitoring through an address whose actor is gone would touch a
+  // destroyed actor: hold it first. One that is gone already gets the
+  // down message CAF sends when monitoring a terminated actor.
+  if (auto alive = caf::actor_cast<caf::strong_actor_ptr>(whom))
+    self->monitor(alive);
+  else
+    caf::anon_send(caf::actor_cast<caf::actor>(self),
+                   caf::down_msg{whom, caf::exit_reason::unknown});
 }
 
 void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
@@ -309,16 +317,8 @@ lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
   auto& entry = slot.entry;
   ++entry.refs;
   entry.last_access = now();
-  if (holder && !leases.holds(holder)) {
-    // Monitoring through an address whose actor is gone would touch a
-    // destroyed actor: hold it first. One that is gone already gets the
-    // down message CAF sends when monitoring a terminated actor.
-    if (auto alive = caf::actor_cast<caf::strong_actor_ptr>(holder))
-      self->monitor(alive);
-    else
-      caf::anon_send(caf::actor_cast<caf::actor>(self),
-                     caf::down_msg{holder, caf::exit_reason::unknown});
-  }
+  if (holder && !leases.holds(holder))
+    watch(holder);
   auto token = draw_lease_token();
   auto id =
       leases.grant(entry.spec.name, entry.instance, holder, slot.model, token);

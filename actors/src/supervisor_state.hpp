@@ -191,6 +191,10 @@ private:
   /// holder.
   void add_waiter(entry_slot& slot, waiting_request req);
 
+  /// Monitors `whom`, which may be gone already (then the down message
+  /// comes at once, as CAF sends it for a terminated actor).
+  void watch(const caf::actor_addr& whom);
+
   /// After a waiter left: an entry waiting for room that nobody wants any
   /// more goes back to absent and out of its device's room queue.
   void forget_if_unwanted(entry_slot& slot);

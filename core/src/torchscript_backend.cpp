@@ -34,16 +34,6 @@ std::optional<failure> check_file(const std::string& path) {
   return std::nullopt;
 }
 
-constexpr std::string_view quantized_classes =
-    "__torch__.torch.classes.quantized.";
-
-bool is_quantized_class(const c10::IValue& x) {
-  auto type = x.type()->cast<c10::ClassType>();
-  if (!type || !type->name())
-    return false;
-  return type->name()->qualifiedName().rfind(quantized_classes, 0) == 0;
-}
-
 // What a module's state says about casting it.
 struct state_layout {
   // Distinct floating dtypes of parameters and buffers, parameters first.

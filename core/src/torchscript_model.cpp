@@ -73,11 +73,8 @@ uint64_t custom_object_bytes(const c10::IValue& x) {
     getstate->run(stack);
     if (stack.empty())
       return 0;
-    auto packed =
-        type->name() && type->name()->qualifiedName().rfind(
-                            "__torch__.torch.classes.quantized.", 0) == 0;
     return state_bytes(stack.back()) +
-           (packed ? quantized_bytes(stack.back()) : 0);
+           (is_quantized_class(x) ? quantized_bytes(stack.back()) : 0);
   } catch (const std::exception&) {
     return 0;
   }
@@ -238,6 +235,14 @@ torchscript_model::infer(const std::vector<tensor>& inputs) {
     return failure{errc::inference_failed,
                    "inference failed with an unknown exception"};
   }
+}
+
+bool is_quantized_class(const c10::IValue& x) {
+  auto type = x.type()->cast<c10::ClassType>();
+  if (!type || !type->name())
+    return false;
+  return type->name()->qualifiedName().rfind(
+             "__torch__.torch.classes.quantized.", 0) == 0;
 }
 
 std::string short_name(at::ScalarType x) {

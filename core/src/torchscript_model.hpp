@@ -56,6 +56,10 @@ std::optional<failure> cuda_unavailable(const device& x);
 void visit_custom_objects(const c10::IValue& x,
                           const std::function<void(const c10::IValue&)>& f);
 
+/// Whether `x` is an object of one of libtorch's quantized classes, such
+/// as the packed weights of a dynamically quantized linear layer.
+bool is_quantized_class(const c10::IValue& x);
+
 /// A scalar type's short name as `info` prints precisions: `fp32`, `bf16`.
 std::string short_name(at::ScalarType x);
 
