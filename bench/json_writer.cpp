@@ -3,93 +3,73 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "cmm/json_writer.hpp"
+#include <nlohmann/json.hpp>
 
 namespace cmm::bench {
 
 namespace {
 
-void write_latency(json_writer& out, const sample_stats& s) {
-  out.begin_object()
-      .field("median_us", s.median_us)
-      .field("p99_us", s.p99_us)
-      .field("min_us", s.min_us)
-      .field("max_us", s.max_us)
-      .field("mean_us", s.mean_us)
-      .field("count", s.count)
-      .end_object();
+// Keys stay in the order they are written here.
+using json = nlohmann::ordered_json;
+
+json latency_json(const sample_stats& s) {
+  return {{"median_us", s.median_us}, {"p99_us", s.p99_us},
+          {"min_us", s.min_us},       {"max_us", s.max_us},
+          {"mean_us", s.mean_us},     {"count", s.count}};
 }
 
-void write_row(json_writer& out, const measurement& row) {
-  out.begin_object()
-      .field("scenario", row.scenario)
-      .field("key", row.key)
-      .field("label", row.label);
-  if (row.latency) {
-    out.key("latency");
-    write_latency(out, *row.latency);
-  }
+json row_json(const measurement& row) {
+  json out{{"scenario", row.scenario}, {"key", row.key}, {"label", row.label}};
+  if (row.latency)
+    out["latency"] = latency_json(*row.latency);
   if (row.throughput_per_s)
-    out.field("throughput_per_s", *row.throughput_per_s);
-  out.key("figures").begin_array();
+    out["throughput_per_s"] = *row.throughput_per_s;
+  auto figures = json::array();
   for (auto& f : row.figures)
-    out.begin_object()
-        .field("name", f.name)
-        .field("value", f.value)
-        .field("unit", f.unit)
-        .end_object();
-  out.end_array().key("ratios").begin_array();
+    figures.push_back({{"name", f.name}, {"value", f.value}, {"unit", f.unit}});
+  out["figures"] = std::move(figures);
+  auto ratios = json::array();
   for (auto& r : row.ratios)
-    out.begin_object()
-        .field("against", r.against)
-        .field("value", r.value)
-        .end_object();
-  out.end_array().end_object();
+    ratios.push_back({{"against", r.against}, {"value", r.value}});
+  out["ratios"] = std::move(ratios);
+  return out;
 }
 
-void write_notes(json_writer& out, const char* name,
-                 const std::vector<scenario_note>& notes) {
-  out.key(name).begin_array();
+json notes_json(const std::vector<scenario_note>& notes) {
+  auto out = json::array();
   for (auto& note : notes)
-    out.begin_object()
-        .field("scenario", note.scenario)
-        .field("text", note.text)
-        .end_object();
-  out.end_array();
+    out.push_back({{"scenario", note.scenario}, {"text", note.text}});
+  return out;
 }
 
 } // namespace
 
 void write_json(const std::string& path, const run_info& run,
                 const bench_report& report) {
-  json_writer out;
   auto& m = run.machine;
-  out.begin_object()
-      .field("tool", "cmm-bench")
-      .field("mode", to_string(run.plan.mode))
-      .field("started_at", run.started_at)
-      .field("wall_seconds", run.wall_seconds)
-      .field("command", run.command_line)
-      .key("machine")
-      .begin_object()
-      .field("cpu", m.cpu)
-      .field("hardware_threads", m.hardware_threads)
-      .field("memory_gib", m.memory_gib)
-      .field("kernel", m.kernel)
-      .field("caf", m.caf_version)
-      .field("libtorch", m.torch_version)
-      .field("caf_workers", run.caf_workers)
-      .end_object();
-  out.key("rows").begin_array();
+  auto rows = json::array();
   for (auto& row : report.rows())
-    write_row(out, row);
-  out.end_array();
-  write_notes(out, "notes", report.notes());
-  write_notes(out, "skipped", report.skipped());
-  write_notes(out, "failed", report.failures());
-  out.end_object();
+    rows.push_back(row_json(row));
+  json doc{{"tool", "cmm-bench"},
+           {"mode", to_string(run.plan.mode)},
+           {"started_at", run.started_at},
+           {"wall_seconds", run.wall_seconds},
+           {"command", run.command_line},
+           {"machine",
+            {{"cpu", m.cpu},
+             {"hardware_threads", m.hardware_threads},
+             {"memory_gib", m.memory_gib},
+             {"kernel", m.kernel},
+             {"caf", m.caf_version},
+             {"libtorch", m.torch_version},
+             {"caf_workers", run.caf_workers}}},
+           {"rows", std::move(rows)},
+           {"notes", notes_json(report.notes())},
+           {"skipped", notes_json(report.skipped())},
+           {"failed", notes_json(report.failures())}};
+  // A byte that is not valid UTF-8 (say, in a CPU name) becomes U+FFFD.
   std::ofstream file{path};
-  file << out.str() << '\n';
+  file << doc.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
   if (!file)
     throw std::runtime_error("cannot write " + path);
 }

@@ -22,6 +22,7 @@
 #include "cmm_steps.hpp"
 #include "external_program.hpp"
 #include "manager_under_test.hpp"
+#include "middleman_config.hpp"
 #include "scenario.hpp"
 #include "stopwatch.hpp"
 
@@ -32,16 +33,6 @@ namespace {
 constexpr const char* scenario_name = "remote";
 constexpr const char* model_id = "echo";
 constexpr const char* model_path = "sim://remote-echo?bytes=1000000";
-
-/// The client side: the project's types, the middleman, and as many CAF
-/// workers as the main system.
-class remote_client_config : public manager_system_config {
-public:
-  explicit remote_client_config(size_t workers) {
-    load<caf::io::middleman>();
-    set("scheduler.max-threads", workers);
-  }
-};
 
 /// Stops the node (SIGTERM: it drains and exits) when the scenario ends.
 struct node_guard {
@@ -160,7 +151,7 @@ void run_remote(scenario_context& ctx) {
   if (guard.child.pid == 0)
     throw std::runtime_error("cannot start " + node + ": " + guard.child.error);
   auto port = wait_for_port(log_path, guard.child);
-  remote_client_config cfg{workers};
+  middleman_config cfg{workers};
   caf::actor_system sys{cfg};
   auto remote_sup = connect_to_node(sys, "127.0.0.1", port);
   if (!remote_sup)

@@ -38,6 +38,7 @@ void run_unload(scenario_context& ctx);
 void run_churn(scenario_context& ctx);
 void run_scale(scenario_context& ctx);
 void run_remote(scenario_context& ctx);
+void run_http(scenario_context& ctx);
 
 /// All scenarios in the order a full run takes them.
 const std::vector<scenario>& all_scenarios();

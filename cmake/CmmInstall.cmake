@@ -8,7 +8,10 @@ install(TARGETS cmm_core cmm_torchscript cmm_actors
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY core/cmm actors/cmm
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        # cmm-node's HTTP front, not part of the package.
+        PATTERN "v2_protocol.hpp" EXCLUDE
+        PATTERN "http_front.hpp" EXCLUDE)
 install(TARGETS cmm-gen cmm-demo cmm-node cmm-ctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 set(CMM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/caf-model-manager)

@@ -16,15 +16,15 @@ case ${1:-} in
   *) echo "usage: tools/fuzz.sh [--smoke | --runs N]" >&2; exit 2 ;;
 esac
 
-"$root/tools/install_packages.sh" clang-14 libfuzzer-14-dev cmake ninja-build \
-  ccache libcaf-dev libtorch-dev libspdlog-dev
+source "$root/tools/packages.sh"
+"$root/tools/install_packages.sh" "${cmm_packages[@]}" clang-14 libfuzzer-14-dev
 build=$root/build-fuzz
 if [[ ! -f $build/build.ninja ]]; then
   CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMM_BUILD_FUZZ=ON \
     -DCMM_BUILD_TESTS=OFF -DCMM_BUILD_BENCH=OFF
 fi
-targets=(wire_decoder config)
+targets=(wire_decoder config v2_request)
 cmake --build "$build" -j "$(nproc)" \
   --target "${targets[@]/#/cmm-fuzz-}"
 

@@ -4,8 +4,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/tools/install_packages.sh" cmake ninja-build g++ ccache libcaf-dev \
-  libtorch-dev libspdlog-dev catch2 openssl gnuplot-nox
+source "$root/tools/packages.sh"
+"$root/tools/install_packages.sh" "${cmm_packages[@]}"
 build=$1
 shift
 if [[ ! -f $build/build.ninja ]]; then

@@ -64,6 +64,9 @@ struct load_report {
   /// The process's resident-set growth over the load, when measured (cpu,
   /// nothing else loading); 0 otherwise.
   uint64_t rss_growth = 0;
+  /// Tensors its `forward` takes and returns; 0 where unknown.
+  uint32_t inputs = 0;
+  uint32_t outputs = 0;
 };
 
 struct lease;
@@ -165,7 +168,8 @@ typename Inspector::result_type inspect(Inspector& f, model_spec& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, load_report& x) {
   return f(caf::meta::type_name("cmm::load_report"), x.bytes, x.precision,
-           x.load_time, x.warmup_time, x.cast_note, x.rss_growth);
+           x.load_time, x.warmup_time, x.cast_note, x.rss_growth, x.inputs,
+           x.outputs);
 }
 
 template <class Inspector>
@@ -184,7 +188,8 @@ typename Inspector::result_type inspect(Inspector& f, model_info& x) {
   return f(caf::meta::type_name("cmm::model_info"), x.name, x.id, x.path,
            x.type, x.device, x.dtype, x.state, x.refs, x.idle_seconds, x.bytes,
            x.load_seconds, x.load_count, x.last_error, x.warmup_seconds,
-           x.variant, x.pinned, x.location, x.cast_note, x.rss_growth_bytes);
+           x.variant, x.pinned, x.location, x.cast_note, x.rss_growth_bytes,
+           x.inputs, x.outputs, x.warmup_type, x.warmup_shape);
 }
 
 template <class Inspector>

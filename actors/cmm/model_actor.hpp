@@ -9,6 +9,7 @@
 #include "cmm/actor_types.hpp"
 #include "cmm/backend.hpp"
 #include "cmm/manager_config.hpp"
+#include "cmm/manager_metrics.hpp"
 #include "cmm/tensor_check.hpp"
 #include "cmm/warmup_spec.hpp"
 
@@ -24,6 +25,9 @@ struct model_actor_setup {
   request_limits limits;
   /// What a cast model that fails its warmup or first inference does.
   cast_fallback on_cast_failure = cast_fallback::as_saved;
+  /// Where its inference requests are counted; kept alive by `metrics`.
+  manager_metrics_ptr metrics;
+  model_metrics* series = nullptr;
 };
 
 /// State of one model actor: the backend it loads with, what to load, and
@@ -60,6 +64,9 @@ struct model_actor_state {
 
   /// Set when `infer` replaced the cast model by the saved one.
   std::optional<load_report> switched;
+
+  /// Checks and runs one inference request: what the handler answers.
+  caf::expected<std::vector<tensor>> serve(const std::vector<tensor>& inputs);
 
   /// The model loaded again in its saved precision after the cast one
   /// failed with `why` at `stage`; the error to report instead when the

@@ -5,6 +5,7 @@
 #include "cmm/actor_types.hpp"
 #include "cmm/backend.hpp"
 #include "cmm/manager_config.hpp"
+#include "cmm/manager_metrics.hpp"
 
 namespace cmm {
 
@@ -25,9 +26,13 @@ public:
 
   const supervisor_actor& supervisor() const noexcept { return supervisor_; }
 
+  /// What the supervisor and its model actors record, for a scrape.
+  const manager_metrics_ptr& metrics() const noexcept { return metrics_; }
+
 private:
   caf::actor_system& sys_;
   supervisor_actor supervisor_;
+  manager_metrics_ptr metrics_;
 };
 
 /// The supervisor registered in `sys`, or an invalid handle.

@@ -177,6 +177,9 @@ caf::result<load_report> model_actor_state::load() {
   load_report report{model->bytes(), model->precision(), load_time,
                      warmup_time,    cast_note,          0};
   report.rss_growth = notable_growth(probe.growth(), report.bytes);
+  auto signature = model->signature();
+  report.inputs = signature.inputs;
+  report.outputs = signature.outputs;
   if (report.rss_growth > 0)
     log()->info("loading '{}' grew the process by {} bytes, the model "
                 "counts {}",
@@ -187,6 +190,27 @@ caf::result<load_report> model_actor_state::load() {
               report.precision, seconds(load_time), seconds(warmup_time),
               report.bytes);
   return report;
+}
+
+caf::expected<std::vector<tensor>>
+model_actor_state::serve(const std::vector<tensor>& inputs) {
+  if (!model)
+    return make_error(errc::model_unloaded, "model '" + setup.entry_name +
+                                                "' was unloaded: acquire it "
+                                                "again");
+  if (auto err = check_inputs(inputs, setup.limits)) {
+    log()->info("refused an inference request for '{}': {}", setup.entry_name,
+                err->message);
+    return make_error(*err);
+  }
+  try {
+    auto outputs = infer(inputs);
+    if (!outputs)
+      return make_error(outputs.error());
+    return std::move(*outputs);
+  } catch (const std::exception& ex) {
+    return make_error(errc::inference_failed, ex.what());
+  }
 }
 
 result<std::vector<tensor>>
@@ -229,30 +253,23 @@ model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
       [self](infer_atom, const std::vector<tensor>& inputs)
           -> caf::result<std::vector<tensor>> {
         auto& st = self->state;
-        if (!st.model)
-          return make_error(errc::model_unloaded,
-                            "model '" + st.setup.entry_name +
-                                "' was unloaded: acquire it again");
-        if (auto err = check_inputs(inputs, st.setup.limits)) {
-          log()->info("refused an inference request for '{}': {}",
-                      st.setup.entry_name, err->message);
-          return make_error(*err);
+        auto start = std::chrono::steady_clock::now();
+        auto result = st.serve(inputs);
+        if (auto* series = st.setup.series) {
+          series->inference_duration->observe(std::chrono::steady_clock::now() -
+                                              start);
+          (result ? series->inferences_ok : series->inferences_failed)->add();
         }
-        try {
-          auto outputs = st.infer(inputs);
-          if (st.switched) {
-            auto sup = caf::actor_cast<supervisor_actor>(st.supervisor);
-            if (sup)
-              self->send(sup, report_atom_v, st.setup.entry_name,
-                         std::move(*st.switched));
-            st.switched.reset();
-          }
-          if (!outputs)
-            return make_error(outputs.error());
-          return std::move(*outputs);
-        } catch (const std::exception& ex) {
-          return make_error(errc::inference_failed, ex.what());
+        if (st.switched) {
+          auto sup = caf::actor_cast<supervisor_actor>(st.supervisor);
+          if (sup)
+            self->send(sup, report_atom_v, st.setup.entry_name,
+                       std::move(*st.switched));
+          st.switched.reset();
         }
+        if (!result)
+          return std::move(result.error());
+        return std::move(*result);
       },
       [self](move_atom, const std::string& target) -> caf::result<uint64_t> {
         auto& st = self->state;

@@ -21,10 +21,11 @@ caf::atom_value registry_key() {
 
 model_manager::model_manager(caf::actor_system& sys, manager_config cfg,
                              backend_ptr model_backend)
-    : sys_(sys) {
+    : sys_(sys), metrics_(std::make_shared<manager_metrics>()) {
   if (!cfg.log_level.empty())
     set_log_level(cfg.log_level);
-  supervisor_ = spawn_supervisor(sys, std::move(cfg), std::move(model_backend));
+  supervisor_ =
+      spawn_supervisor(sys, std::move(cfg), std::move(model_backend), metrics_);
   sys.registry().put(registry_key(), supervisor_);
 }
 

@@ -20,12 +20,14 @@ namespace {
 
 supervisor_actor::behavior_type supervisor_impl(supervisor_pointer self,
                                                 manager_config cfg,
-                                                backend_ptr model_backend) {
+                                                backend_ptr model_backend,
+                                                manager_metrics_ptr metrics) {
   self->set_down_handler(
       [self](caf::down_msg& msg) { self->state.on_actor_down(msg); });
   self->set_exit_handler(
       [self](caf::exit_msg& msg) { self->state.on_exit(msg); });
-  self->state.init(self, std::move(cfg), std::move(model_backend));
+  self->state.init(self, std::move(cfg), std::move(model_backend),
+                   std::move(metrics));
   return {
       [self](acquire_atom, const model_spec& spec, const caf::actor& holder,
              caf::timespan timeout) {
@@ -73,8 +75,10 @@ supervisor_actor::behavior_type supervisor_impl(supervisor_pointer self,
 } // namespace
 
 supervisor_actor spawn_supervisor(caf::actor_system& sys, manager_config cfg,
-                                  backend_ptr model_backend) {
-  return sys.spawn(supervisor_impl, std::move(cfg), std::move(model_backend));
+                                  backend_ptr model_backend,
+                                  manager_metrics_ptr metrics) {
+  return sys.spawn(supervisor_impl, std::move(cfg), std::move(model_backend),
+                   std::move(metrics));
 }
 
 } // namespace cmm

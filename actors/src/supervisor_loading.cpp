@@ -111,10 +111,8 @@ void supervisor_state::admit(entry_slot& slot) {
 
 void supervisor_state::size_files(entry_slot& slot) {
   auto& entry = slot.entry;
-  if (auto err = entry.transition_to(entry_state::sizing)) {
-    report_defect(err);
+  if (!enter(slot, entry_state::sizing))
     return;
-  }
   // Estimates depend on the device's kind, not its index, so placing an
   // `auto` entry afterwards keeps them valid.
   std::vector<load_request> files;
@@ -172,7 +170,7 @@ void supervisor_state::on_sizing_failed(const std::string& name,
           : cause;
   supervisor_log()->warn("{}", why.message);
   fail_waiters(slot, why);
-  report_defect(entry.transition_to(entry_state::absent));
+  enter(slot, entry_state::absent);
 }
 
 void supervisor_state::decide(entry_slot& slot, bool fresh) {
@@ -180,7 +178,7 @@ void supervisor_state::decide(entry_slot& slot, bool fresh) {
   auto& spec = entry.spec;
   auto& variants = slot.sizes;
   if (spec.auto_place && fresh && !place(slot, variants.front().bytes)) {
-    report_defect(entry.transition_to(entry_state::absent));
+    enter(slot, entry_state::absent);
     return;
   }
   auto& b = budget_for(spec.target);
@@ -193,7 +191,8 @@ void supervisor_state::decide(entry_slot& slot, bool fresh) {
     return;
   case admission::evict_then_load:
     for (auto& victim : decision.victims)
-      begin_unload(slots[victim], "evicted", false);
+      if (begin_unload(slots[victim], "evicted", false))
+        metrics->evicted(b.device, cfg.policy);
     [[fallthrough]];
   case admission::wait:
     wait_for_room(slot, no_room(spec.name, chosen.bytes, b));
@@ -202,7 +201,7 @@ void supervisor_state::decide(entry_slot& slot, bool fresh) {
     auto err = never_fits(spec.name, chosen.bytes, b);
     supervisor_log()->warn("{}", err.message);
     fail_waiters(slot, err);
-    report_defect(entry.transition_to(entry_state::absent));
+    enter(slot, entry_state::absent);
     return;
   }
 }
@@ -211,7 +210,7 @@ void supervisor_state::wait_for_room(entry_slot& slot, const failure& why) {
   auto& entry = slot.entry;
   if (entry.state != entry_state::waiting) {
     supervisor_log()->info("{}: waiting for room", why.message);
-    report_defect(entry.transition_to(entry_state::waiting));
+    enter(slot, entry_state::waiting);
   }
   // Every request's patience runs from the first time it waits for room,
   // whichever way the entry came to wait (an out-of-memory retry enters
@@ -268,7 +267,7 @@ void supervisor_state::forget_if_unwanted(entry_slot& slot) {
   if (!slot.waiting.empty() || entry.state != entry_state::waiting ||
       entry.spec.pinned)
     return;
-  report_defect(entry.transition_to(entry_state::absent));
+  enter(slot, entry_state::absent);
   leave_room_queue(slot);
 }
 
@@ -304,17 +303,15 @@ void supervisor_state::start_load(entry_slot& slot,
                                   const model_variant& variant,
                                   uint64_t estimate) {
   auto& entry = slot.entry;
-  if (auto err = entry.transition_to(entry_state::loading)) {
-    report_defect(err);
+  if (!enter(slot, entry_state::loading))
     return;
-  }
   ++entry.instance;
   ++entry.load_count;
   entry.idle_timer_armed = false;
   entry.variant = variant.label;
   entry.location = entry.spec.target;
   entry.reserved_bytes = estimate;
-  report_defect(budgets.reserve(budget_for(entry.location).device, estimate));
+  book(budgets.reserve(budget_for(entry.location).device, estimate));
   model_actor_setup setup;
   setup.request = {variant.path, entry.spec.target, entry.spec.precision,
                    entry.spec.keep_saved};
@@ -322,6 +319,8 @@ void supervisor_state::start_load(entry_slot& slot,
   setup.warmup = entry.spec.warmup;
   setup.limits = cfg.limits;
   setup.on_cast_failure = cfg.on_cast_failure;
+  setup.metrics = metrics;
+  setup.series = slot.series;
   auto me = self->address();
   if (cfg.detached_workers)
     slot.model = self->spawn<caf::detached + caf::linked>(
@@ -348,9 +347,9 @@ void supervisor_state::on_loaded(const std::string& name, uint64_t instance,
     return;
   auto& slot = *slot_ptr;
   auto& entry = slot.entry;
-  report_defect(entry.transition_to(entry_state::ready));
+  enter(slot, entry_state::ready);
   auto device = to_string(entry.location);
-  report_defect(budgets.commit(device, entry.reserved_bytes, report.bytes));
+  book(budgets.commit(device, entry.reserved_bytes, report.bytes));
   entry.reserved_bytes = 0;
   entry.bytes = report.bytes;
   entry.precision = report.precision;
@@ -358,6 +357,10 @@ void supervisor_state::on_loaded(const std::string& name, uint64_t instance,
   entry.warmup_time = report.warmup_time;
   entry.cast_note = report.cast_note;
   entry.rss_growth = report.rss_growth;
+  entry.signature = {report.inputs, report.outputs};
+  slot.series->loads->add();
+  slot.series->load_duration->observe(report.load_time + report.warmup_time);
+  slot.series->resident_bytes->set(static_cast<int64_t>(report.bytes));
   entry.last_failure.reset();
   entry.oom_retried = false;
   entry.last_access = now();
@@ -381,7 +384,10 @@ void supervisor_state::on_load_failed(const std::string& name,
   auto& entry = slot.entry;
   auto cause = to_failure(err);
   auto device = to_string(entry.location);
-  if (err == caf::sec::request_timeout) {
+  auto timed_out = err == caf::sec::request_timeout;
+  metrics->load_failed(*slot.series,
+                       timed_out ? errc::load_timeout : cause.code);
+  if (timed_out) {
     cause = {errc::load_timeout,
              "loading '" + name + "' did not finish within " +
                  to_text(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -391,10 +397,10 @@ void supervisor_state::on_load_failed(const std::string& name,
                  entry.spec.path +
                  "' on a stalled mount, or not a regular file? Its memory "
                  "counts as releasing until the load gives up"};
-    report_defect(budgets.abandon(device, entry.reserved_bytes));
+    book(budgets.abandon(device, entry.reserved_bytes));
     abandon(slot.model, {{device, entry.reserved_bytes}});
   } else {
-    report_defect(budgets.cancel(device, entry.reserved_bytes));
+    book(budgets.cancel(device, entry.reserved_bytes));
     stop_model(slot.model);
   }
   entry.reserved_bytes = 0;
@@ -406,8 +412,10 @@ void supervisor_state::on_load_failed(const std::string& name,
                            "idle models and retrying once",
                            name, device);
     for (auto& victim : idle_on(device, name))
-      begin_unload(slots[victim.name], "evicted after out of memory", false);
-    report_defect(entry.transition_to(entry_state::waiting));
+      if (begin_unload(slots[victim.name], "evicted after out of memory",
+                       false))
+        metrics->evicted(device, cfg.policy);
+    enter(slot, entry_state::waiting);
     room_queue[device].push_back(name);
     if (budget_for(entry.location).releasing == 0)
       room_freed(device);
@@ -416,7 +424,7 @@ void supervisor_state::on_load_failed(const std::string& name,
   uint32_t previous = entry.last_failure ? entry.last_failure->consecutive : 0;
   entry.last_failure = record_failure(cfg.retry, cause, now(), previous);
   entry.oom_retried = false;
-  report_defect(entry.transition_to(entry_state::failed));
+  enter(slot, entry_state::failed);
   supervisor_log()->warn("load of '{}' failed ({}); not retried for {} s", name,
                          to_string(cause),
                          std::chrono::duration_cast<std::chrono::seconds>(
@@ -446,7 +454,7 @@ bool supervisor_state::cancel_load(entry_slot& slot) {
     break;
   case entry_state::loading: {
     auto device = to_string(entry.location);
-    report_defect(budgets.abandon(device, entry.reserved_bytes));
+    book(budgets.abandon(device, entry.reserved_bytes));
     abandon(slot.model, {{device, entry.reserved_bytes}});
     entry.reserved_bytes = 0;
     slot.model = nullptr;
@@ -455,7 +463,7 @@ bool supervisor_state::cancel_load(entry_slot& slot) {
   default:
     return false;
   }
-  report_defect(entry.transition_to(entry_state::absent));
+  enter(slot, entry_state::absent);
   supervisor_log()->warn("cancelled the load of '{}' (forced unload)",
                          entry.spec.name);
   fail_waiters(
@@ -475,9 +483,8 @@ bool supervisor_state::reset(const std::string& name) {
   auto i = slots.find(name);
   if (i == slots.end() || i->second.entry.state != entry_state::failed)
     return false;
-  auto& entry = i->second.entry;
-  report_defect(entry.transition_to(entry_state::absent));
-  entry.last_failure.reset();
+  enter(i->second, entry_state::absent);
+  i->second.entry.last_failure.reset();
   supervisor_log()->info("reset the failure record of '{}'", name);
   return true;
 }

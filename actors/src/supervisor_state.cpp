@@ -26,6 +26,13 @@ bool acts_for(const caf::strong_actor_ptr& caller,
   return caller && holder && caller->node() == holder.node();
 }
 
+/// The `device` label of an entry's metrics: its device, or `auto:KIND`
+/// for one placed at load time, so that the label stays while it moves.
+std::string device_label(const resolved_spec& spec) {
+  auto dev = to_string(spec.target);
+  return spec.auto_place ? "auto:" + dev.substr(0, dev.find(':')) : dev;
+}
+
 failure not_known(const std::string& name) {
   return {errc::unknown_model, "no model '" + name +
                                    "' is known to this manager: acquire it "
@@ -35,14 +42,16 @@ failure not_known(const std::string& name) {
 } // namespace
 
 void supervisor_state::init(supervisor_pointer ptr, manager_config config,
-                            backend_ptr be) {
+                            backend_ptr be, manager_metrics_ptr recorder) {
   self = ptr;
   cfg = std::move(config);
   model_backend = std::move(be);
+  metrics = std::move(recorder);
   gate = self->spawn<caf::linked>(client_gate,
                                   caf::actor_cast<client_actor>(self));
   for (auto& [dev, capacity] : cfg.budgets)
     budgets.open(dev, capacity);
+  book(std::nullopt);
   for (auto& [id, entry] : cfg.models) {
     if (!entry.pinned)
       continue;
@@ -76,12 +85,35 @@ const device_budget& supervisor_state::budget_for(const device& dev) {
       capacity =
           *free > cfg.cuda_reserve_bytes ? *free - cfg.cuda_reserve_bytes : 0;
   }
-  return budgets.open(key, capacity);
+  auto& opened = budgets.open(key, capacity);
+  metrics->device(key).publish(opened);
+  return opened;
 }
 
 void supervisor_state::report_defect(const std::optional<failure>& err) const {
   if (err)
     supervisor_log()->error("bookkeeping defect: {}", err->message);
+}
+
+bool supervisor_state::enter(entry_slot& slot, entry_state next) {
+  if (auto err = slot.entry.transition_to(next)) {
+    report_defect(err);
+    return false;
+  }
+  slot.series->entered(next);
+  return true;
+}
+
+void supervisor_state::book(const std::optional<failure>& err) {
+  report_defect(err);
+  for (auto& [device, budget] : budgets.budgets())
+    metrics->device(device).publish(budget);
+}
+
+void supervisor_state::refuse(caf::typed_response_promise<lease>& rp,
+                              const caf::error& err) {
+  metrics->acquire_refused(to_failure(err).code);
+  rp.deliver(err);
 }
 
 // -- requests -----------------------------------------------------------------
@@ -144,6 +176,8 @@ supervisor_state::slot_for(const resolved_spec& spec) {
     auto failed_before = entry.state == entry_state::failed;
     if (!failed_before || entry.spec.path == spec.path)
       entry.spec = spec;
+    slot.series = &metrics->model(spec.name, device_label(entry.spec));
+    slot.series->entered(entry.state);
     return &slot;
   }
   bool same_place =
@@ -178,27 +212,28 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
   if (!refused)
     refused = check_wait(timeout);
   if (refused) {
-    rp.deliver(make_error(*refused));
+    refuse(rp, make_error(*refused));
     return rp;
   }
   auto resolved = resolve(spec, cfg);
   if (!resolved) {
-    rp.deliver(make_error(resolved.error()));
+    refuse(rp, make_error(resolved.error()));
     return rp;
   }
   req.patience = patience_for(spec, cfg);
-  req.deadline = now() + timeout;
+  req.arrived = now();
+  req.deadline = req.arrived + timeout;
   if (!resolved->auto_place) {
     load_request probe{resolved->path, resolved->target, resolved->precision,
                        resolved->keep_saved};
     if (auto err = model_backend->check(probe)) {
-      rp.deliver(make_error(*err));
+      refuse(rp, make_error(*err));
       return rp;
     }
   }
   auto slot = slot_for(*resolved);
   if (!slot) {
-    rp.deliver(slot.error());
+    refuse(rp, slot.error());
     return rp;
   }
   record_acquire((*slot)->entry.rate, now(), cfg.rate_half_life);
@@ -273,6 +308,7 @@ void supervisor_state::add_waiter(entry_slot& slot, waiting_request req) {
     watch(req.caller);
     req.caller_watched = true;
   }
+  req.queued = waiting_mark{metrics->acquires_waiting()};
   slot.waiting.push_back(std::move(req));
 }
 
@@ -295,8 +331,10 @@ void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
     req.preload.deliver(describe(slot.entry, now()));
   else if (!may_grant(now(), req.deadline))
     answer_error(req, past_deadline(slot.entry.spec.name));
-  else
+  else {
     req.acquire.deliver(grant(slot, req.holder));
+    metrics->acquire_granted(now() - req.arrived);
+  }
 }
 
 void supervisor_state::answer_error(waiting_request& req, const failure& err) {
@@ -305,7 +343,7 @@ void supervisor_state::answer_error(waiting_request& req, const failure& err) {
   if (req.is_preload)
     req.preload.deliver(make_error(err));
   else
-    req.acquire.deliver(make_error(err));
+    refuse(req.acquire, make_error(err));
 }
 
 failure supervisor_state::past_deadline(const std::string& name) {
@@ -322,6 +360,8 @@ lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
   auto token = draw_lease_token();
   auto id =
       leases.grant(entry.spec.name, entry.instance, holder, slot.model, token);
+  slot.series->references->set(entry.refs);
+  metrics->leases_outstanding().set(static_cast<int64_t>(leases.size()));
   // A handle to the supervisor itself stays in its process; anyone else
   // releases through the gate, which takes nothing but client requests.
   auto owner = holder.node() == self->node()
@@ -344,6 +384,7 @@ caf::result<uint32_t> supervisor_state::release(uint64_t id,
 uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
   if (rec.holder && !leases.holds(rec.holder))
     self->demonitor(rec.holder);
+  metrics->leases_outstanding().set(static_cast<int64_t>(leases.size()));
   settle_drain();
   if (rec.revoked) {
     if (leases.count(rec.model, rec.generation) == 0 &&
@@ -354,6 +395,7 @@ uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
   auto& slot = slots[rec.model];
   auto& entry = slot.entry;
   --entry.refs;
+  slot.series->references->set(entry.refs);
   entry.last_access = now();
   if (entry.refs == 0) {
     if (!entry.idle_timer_armed && !entry.spec.pinned)
@@ -370,7 +412,7 @@ void supervisor_state::on_actor_down(const caf::down_msg& msg) {
     auto releasing = std::move(i->second);
     abandoned.erase(i);
     for (auto& [device, bytes] : releasing) {
-      report_defect(budgets.finish_release(device, bytes));
+      book(budgets.finish_release(device, bytes));
       supervisor_log()->info("an abandoned model actor ended: {} bytes back "
                              "on {}",
                              bytes, device);
@@ -483,10 +525,11 @@ void supervisor_state::on_model_report(const std::string& name,
     return;
   auto device = to_string(entry.location);
   auto shrank = report.bytes < entry.bytes;
-  report_defect(budgets.resize(device, entry.bytes, report.bytes));
+  book(budgets.resize(device, entry.bytes, report.bytes));
   supervisor_log()->warn("'{}' now runs as saved ({} bytes instead of {}): {}",
                          name, report.bytes, entry.bytes, report.cast_note);
   entry.bytes = report.bytes;
+  i->second.series->resident_bytes->set(static_cast<int64_t>(report.bytes));
   entry.precision = report.precision;
   entry.cast_note = report.cast_note;
   if (shrank)
@@ -522,9 +565,9 @@ void supervisor_state::on_exit(const caf::exit_msg& msg) {
         retire_leases(slot);
       slot.entry.refs = 0;
       slot.entry.moving = false;
-      report_defect(budgets.begin_release(to_string(slot.entry.location),
-                                          slot.entry.bytes));
-      report_defect(slot.entry.transition_to(entry_state::unloading));
+      book(budgets.begin_release(to_string(slot.entry.location),
+                                 slot.entry.bytes));
+      enter(slot, entry_state::unloading);
       on_unloaded(name, slot.entry.instance, "its actor died");
     }
     return;

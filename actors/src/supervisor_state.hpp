@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/actor_addr.hpp>
@@ -19,6 +20,7 @@
 #include "cmm/eviction_policy.hpp"
 #include "cmm/lease_table.hpp"
 #include "cmm/manager_config.hpp"
+#include "cmm/manager_metrics.hpp"
 #include "cmm/model_entry.hpp"
 
 namespace cmm {
@@ -27,10 +29,36 @@ struct supervisor_state;
 
 using supervisor_pointer = supervisor_actor::stateful_pointer<supervisor_state>;
 
+/// Counts a request in the `cmm_acquires_waiting` gauge while it is queued
+/// on an entry, wherever it leaves the queue.
+class waiting_mark {
+public:
+  waiting_mark() = default;
+  explicit waiting_mark(metric_gauge& gauge) : gauge_(&gauge) {
+    gauge_->add(1);
+  }
+  waiting_mark(waiting_mark&& other) noexcept
+      : gauge_(std::exchange(other.gauge_, nullptr)) {}
+  waiting_mark& operator=(waiting_mark&& other) noexcept {
+    std::swap(gauge_, other.gauge_);
+    return *this;
+  }
+  ~waiting_mark() {
+    if (gauge_)
+      gauge_->add(-1);
+  }
+
+private:
+  metric_gauge* gauge_ = nullptr;
+};
+
 /// A request waiting for its model to become ready: an acquire (answered
 /// with a lease) or a preload (answered with the model's info).
 struct waiting_request {
   uint64_t id = 0;
+  /// When it arrived, for the acquire wait histogram.
+  time_point arrived;
+  waiting_mark queued;
   caf::typed_response_promise<lease> acquire;
   caf::typed_response_promise<model_info> preload;
   bool is_preload = false;
@@ -51,6 +79,8 @@ struct waiting_request {
 /// One entry plus what only the actor layer knows about it.
 struct entry_slot {
   model_entry entry;
+  /// Its series in the metrics: set when the entry takes its spec.
+  model_metrics* series = nullptr;
   model_actor model;
   std::vector<waiting_request> waiting;
   /// The entry's files with their estimated sizes on its target: read off
@@ -73,6 +103,7 @@ struct supervisor_state {
   supervisor_pointer self = nullptr;
   manager_config cfg;
   backend_ptr model_backend;
+  manager_metrics_ptr metrics;
   /// Releases from other processes come through here (see `grant`).
   client_actor gate;
   std::map<std::string, entry_slot> slots;
@@ -100,7 +131,8 @@ struct supervisor_state {
   /// The longest an acquire may say its caller waits.
   static constexpr caf::timespan max_acquire_wait = std::chrono::hours{24};
 
-  void init(supervisor_pointer ptr, manager_config config, backend_ptr be);
+  void init(supervisor_pointer ptr, manager_config config, backend_ptr be,
+            manager_metrics_ptr recorder);
 
   // -- requests (supervisor_state.cpp) ----------------------------------------
 
@@ -221,6 +253,17 @@ private:
   /// Logs a refused ledger or state transition: a bookkeeping defect of the
   /// supervisor, never a caller's error.
   void report_defect(const std::optional<failure>& err) const;
+
+  /// Moves the entry to `next` and shows it in the metrics; a refused
+  /// transition is reported as a defect and answers false.
+  bool enter(entry_slot& slot, entry_state next);
+
+  /// After a ledger transition: reports a refused one as a defect and shows
+  /// the budgets in the metrics.
+  void book(const std::optional<failure>& err);
+
+  /// Answers an acquire with an error and counts the refusal.
+  void refuse(caf::typed_response_promise<lease>& rp, const caf::error& err);
 
   // -- admission and loading --------------------------------------------------
 

@@ -29,8 +29,8 @@ bool supervisor_state::begin_unload(entry_slot& slot, const char* reason,
   if (keep_actor)
     retire_leases(slot);
   entry.refs = 0;
-  report_defect(entry.transition_to(entry_state::unloading));
-  report_defect(budgets.begin_release(to_string(entry.location), entry.bytes));
+  enter(slot, entry_state::unloading);
+  book(budgets.begin_release(to_string(entry.location), entry.bytes));
   auto name = entry.spec.name;
   auto instance = entry.instance;
   auto model = slot.model;
@@ -68,9 +68,10 @@ void supervisor_state::on_unloaded(const std::string& name, uint64_t instance,
                          freed ? "freed" : "freed once its actor ends");
   auto device = to_string(entry.location);
   if (freed)
-    report_defect(budgets.finish_release(device, entry.bytes));
-  report_defect(entry.transition_to(entry_state::absent));
+    book(budgets.finish_release(device, entry.bytes));
+  enter(slot, entry_state::absent);
   entry.bytes = 0;
+  slot.series->resident_bytes->set(0);
   slot.model = nullptr;
   auto callbacks = std::move(slot.on_absent);
   slot.on_absent.clear();
@@ -196,6 +197,7 @@ bool supervisor_state::demote(entry_slot& slot) {
   device cpu;
   if (budget_for(cpu).free_bytes() < entry.bytes)
     return false;
+  metrics->device(to_string(entry.location)).demotions->add();
   move_model(slot, cpu, "demoted after idling");
   return true;
 }
@@ -208,6 +210,7 @@ void supervisor_state::promote(entry_slot& slot) {
                            to_string(entry.spec.target));
     return;
   }
+  metrics->device(to_string(entry.spec.target)).promotions->add();
   move_model(slot, entry.spec.target, "promoted on acquire");
 }
 
@@ -217,7 +220,7 @@ void supervisor_state::move_model(entry_slot& slot, const device& to,
   entry.moving = true;
   auto bytes = entry.bytes;
   auto target = budget_for(to).device;
-  report_defect(budgets.reserve(target, bytes));
+  book(budgets.reserve(target, bytes));
   auto name = entry.spec.name;
   auto instance = entry.instance;
   auto settle = [this, name, instance, to, target, bytes, why](uint64_t moved,
@@ -227,16 +230,17 @@ void supervisor_state::move_model(entry_slot& slot, const device& to,
     if (current)
       i->second.entry.moving = false;
     if (!current || !ok) {
-      report_defect(budgets.cancel(target, bytes));
+      book(budgets.cancel(target, bytes));
       return;
     }
     auto& entry = i->second.entry;
     auto source = to_string(entry.location);
-    report_defect(budgets.move(source, target, entry.bytes, bytes, moved));
+    book(budgets.move(source, target, entry.bytes, bytes, moved));
     supervisor_log()->info("moved '{}' from {} to {} ({})", name, source,
                            target, why);
     entry.location = to;
     entry.bytes = moved;
+    i->second.series->resident_bytes->set(static_cast<int64_t>(moved));
     entry.last_access = now();
     if (entry.refs == 0 && !entry.idle_timer_armed)
       arm_idle_timer(i->second, cfg.idle_timeout);
@@ -267,9 +271,9 @@ void supervisor_state::lose_moving_model(entry_slot& slot,
   if (entry.refs > 0)
     retire_leases(slot);
   entry.refs = 0;
-  report_defect(budgets.begin_release(source, entry.bytes));
-  report_defect(budgets.abandon(target, reserved));
-  report_defect(entry.transition_to(entry_state::unloading));
+  book(budgets.begin_release(source, entry.bytes));
+  book(budgets.abandon(target, reserved));
+  enter(slot, entry_state::unloading);
   abandon(slot.model, {{source, entry.bytes}, {target, reserved}});
   on_unloaded(entry.spec.name, entry.instance, "its move timed out", false);
 }

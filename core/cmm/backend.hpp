@@ -24,6 +24,13 @@ struct load_request {
 /// One model resident in memory. Destroying it frees the model's memory
 /// (and, on CUDA, returns the allocator's cached blocks to the device).
 /// Not thread-safe: its model actor is its only user.
+/// How many tensors a model's `forward` takes and returns; 0 where the
+/// model does not say (a list, or a backend that cannot tell).
+struct model_signature {
+  uint32_t inputs = 0;
+  uint32_t outputs = 0;
+};
+
 class loaded_model {
 public:
   virtual ~loaded_model();
@@ -48,6 +55,8 @@ public:
   /// Moves the model to another device (tier demotion and promotion). On
   /// failure the model stays where it was, usable.
   virtual std::optional<failure> move_to(const device& target) = 0;
+
+  virtual model_signature signature() const;
 };
 
 /// How models of one format are loaded. `load` blocks and runs on the model

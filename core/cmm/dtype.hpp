@@ -20,13 +20,17 @@ enum class dtype : uint8_t {
   i32,
   u8,
   boolean,
+  // Appended: the numeric values travel on the wire.
+  i8,
+  i16,
+  f64,
 };
 
 /// Whether `x` is one of the enumerators above.
 bool is_defined(dtype x);
 
-/// Short name: `fp32`, `fp16`, `bf16`, `int64`, `int32`, `uint8`, `bool`;
-/// `unknown` for a value that is none of them.
+/// Short name: `fp32`, `fp16`, `bf16`, `int64`, `int32`, `uint8`, `bool`,
+/// `int8`, `int16`, `fp64`; `unknown` for a value that is none of them.
 const char* to_string(dtype x);
 
 /// Parses any short name above plus the common aliases (`float32`,
@@ -39,6 +43,8 @@ std::optional<dtype> parse_model_dtype(std::string_view str);
 /// Bytes per element; 0 for a value that is no dtype.
 size_t element_size(dtype x);
 
+/// Floating-point element types, `f64` included (a model precision is
+/// never `f64`: see `parse_model_dtype`).
 bool is_floating(dtype x);
 
 } // namespace cmm

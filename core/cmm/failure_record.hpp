@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "cmm/clock.hpp"
 #include "cmm/failure.hpp"
@@ -53,5 +55,9 @@ bool may_retry(const failure_record& rec, time_point now);
 /// The error an acquire gets while the record holds: the original cause,
 /// saying for how long it stands.
 failure refusal(const failure_record& rec, time_point now);
+
+/// The seconds a refusal's message says the record still stands; none for
+/// a message `refusal` did not write.
+std::optional<std::chrono::seconds> retry_after_in(const std::string& message);
 
 } // namespace cmm

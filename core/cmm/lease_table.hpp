@@ -129,6 +129,8 @@ public:
 
   bool empty() const noexcept { return leases_.empty(); }
 
+  size_t size() const noexcept { return leases_.size(); }
+
 private:
   using map_type = std::unordered_map<uint64_t, record>;
 

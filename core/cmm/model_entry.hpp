@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cmm/acquire_rate.hpp"
+#include "cmm/backend.hpp"
 #include "cmm/clock.hpp"
 #include "cmm/entry_state.hpp"
 #include "cmm/failure_record.hpp"
@@ -51,6 +53,8 @@ struct model_entry {
   /// measured (cpu, nothing else loading) and differed from `bytes` by more
   /// than 20 %; 0 otherwise.
   uint64_t rss_growth = 0;
+  /// What the loaded model's `forward` takes and returns.
+  model_signature signature;
 
   /// Enters `next`, or stays and returns why that transition is illegal
   /// (`illegal_transition`).
@@ -84,6 +88,14 @@ struct model_info {
   /// The resident-set growth its load measured, when that differed from
   /// `bytes` by more than 20 %; 0 otherwise.
   uint64_t rss_growth_bytes = 0;
+  /// Tensors the model's `forward` takes and returns, as of its last load;
+  /// 0 where unknown.
+  uint32_t inputs = 0;
+  uint32_t outputs = 0;
+  /// The catalog's warmup input, when it has one: the dtype and shape its
+  /// first input is known to take (empty type otherwise).
+  std::string warmup_type;
+  std::vector<int64_t> warmup_shape;
 };
 
 model_info describe(const model_entry& entry, time_point now);

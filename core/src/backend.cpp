@@ -6,6 +6,10 @@ loaded_model::~loaded_model() {
   // nop
 }
 
+model_signature loaded_model::signature() const {
+  return {};
+}
+
 backend::~backend() {
   // nop
 }

@@ -22,12 +22,18 @@ const char* to_string(dtype x) {
     return "uint8";
   case dtype::boolean:
     return "bool";
+  case dtype::i8:
+    return "int8";
+  case dtype::i16:
+    return "int16";
+  case dtype::f64:
+    return "fp64";
   }
   return "unknown";
 }
 
 bool is_defined(dtype x) {
-  return static_cast<uint8_t>(x) <= static_cast<uint8_t>(dtype::boolean);
+  return static_cast<uint8_t>(x) <= static_cast<uint8_t>(dtype::f64);
 }
 
 std::optional<dtype> parse_dtype(std::string_view str) {
@@ -48,12 +54,18 @@ std::optional<dtype> parse_dtype(std::string_view str) {
     return dtype::u8;
   if (s == "bool" || s == "boolean")
     return dtype::boolean;
+  if (s == "int8" || s == "i8")
+    return dtype::i8;
+  if (s == "int16" || s == "short" || s == "i16")
+    return dtype::i16;
+  if (s == "fp64" || s == "float64" || s == "double" || s == "f64")
+    return dtype::f64;
   return std::nullopt;
 }
 
 std::optional<dtype> parse_model_dtype(std::string_view str) {
   auto x = parse_dtype(str);
-  if (x && is_floating(*x))
+  if (x && (*x == dtype::f32 || *x == dtype::f16 || *x == dtype::bf16))
     return x;
   return std::nullopt;
 }
@@ -67,16 +79,21 @@ size_t element_size(dtype x) {
   case dtype::bf16:
     return 2;
   case dtype::i64:
+  case dtype::f64:
     return 8;
+  case dtype::i16:
+    return 2;
   case dtype::u8:
   case dtype::boolean:
+  case dtype::i8:
     return 1;
   }
   return 0;
 }
 
 bool is_floating(dtype x) {
-  return x == dtype::f32 || x == dtype::f16 || x == dtype::bf16;
+  return x == dtype::f32 || x == dtype::f16 || x == dtype::bf16 ||
+         x == dtype::f64;
 }
 
 } // namespace cmm

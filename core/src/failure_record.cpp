@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 namespace cmm {
 
@@ -59,13 +60,37 @@ bool may_retry(const failure_record& rec, time_point now) {
   return now >= rec.failed_at + rec.retry_after;
 }
 
+namespace {
+
+constexpr std::string_view retry_lead = " (the load failed earlier and is not "
+                                        "retried for another ";
+constexpr std::string_view retry_tail = " s unless the model is reset)";
+
+} // namespace
+
 failure refusal(const failure_record& rec, time_point now) {
   auto left = rec.failed_at + rec.retry_after - now;
   auto secs = std::chrono::ceil<std::chrono::seconds>(left).count();
-  return {rec.cause.code, rec.cause.message +
-                              " (the load failed earlier and is not retried " +
-                              "for another " + std::to_string(secs) +
-                              " s unless the model is reset)"};
+  return {rec.cause.code, rec.cause.message + std::string{retry_lead} +
+                              std::to_string(secs) + std::string{retry_tail}};
+}
+
+std::optional<std::chrono::seconds> retry_after_in(const std::string& message) {
+  auto tail = message.size() >= retry_tail.size()
+                  ? message.size() - retry_tail.size()
+                  : std::string::npos;
+  if (tail == std::string::npos ||
+      message.compare(tail, std::string::npos, retry_tail) != 0)
+    return std::nullopt;
+  auto lead = message.rfind(retry_lead, tail);
+  if (lead == std::string::npos)
+    return std::nullopt;
+  auto digits =
+      message.substr(lead + retry_lead.size(), tail - lead - retry_lead.size());
+  if (digits.empty() || digits.size() > 9 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::chrono::seconds{std::stol(digits)};
 }
 
 } // namespace cmm

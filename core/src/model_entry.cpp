@@ -36,6 +36,12 @@ model_info describe(const model_entry& entry, time_point now) {
     info.last_error = to_string(entry.last_failure->cause);
   info.cast_note = entry.cast_note;
   info.rss_growth_bytes = entry.rss_growth;
+  info.inputs = entry.signature.inputs;
+  info.outputs = entry.signature.outputs;
+  if (entry.spec.warmup) {
+    info.warmup_type = to_string(entry.spec.warmup->type);
+    info.warmup_shape = entry.spec.warmup->shape;
+  }
   return info;
 }
 

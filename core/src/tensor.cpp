@@ -63,6 +63,15 @@ std::vector<float> tensor::to_floats() const {
     case dtype::boolean:
       out[i] = static_cast<float>(data[i]);
       break;
+    case dtype::i8:
+      out[i] = static_cast<float>(static_cast<int8_t>(data[i]));
+      break;
+    case dtype::i16:
+      out[i] = static_cast<float>(read_at<int16_t>(data, i));
+      break;
+    case dtype::f64:
+      out[i] = static_cast<float>(read_at<double>(data, i));
+      break;
     }
   }
   return out;
@@ -114,6 +123,15 @@ tensor make_tensor_from_floats(dtype type, std::vector<int64_t> shape,
       break;
     case dtype::boolean:
       buf[i] = x != 0.0f ? 1 : 0;
+      break;
+    case dtype::i8:
+      buf[i] = static_cast<uint8_t>(static_cast<int8_t>(x));
+      break;
+    case dtype::i16:
+      write_at(buf, i, static_cast<int16_t>(x));
+      break;
+    case dtype::f64:
+      write_at(buf, i, static_cast<double>(x));
       break;
     }
   }

@@ -148,6 +148,15 @@ tensor from_torch(const at::Tensor& x) {
   case at::kBool:
     out.type = dtype::boolean;
     break;
+  case at::kChar:
+    out.type = dtype::i8;
+    break;
+  case at::kShort:
+    out.type = dtype::i16;
+    break;
+  case at::kDouble:
+    out.type = dtype::f64;
+    break;
   default:
     out.type = dtype::f32;
     type = at::kFloat;
@@ -196,6 +205,25 @@ torchscript_model::torchscript_model(torch::jit::Module module, at::Device dev,
       precision_(std::move(precision)), cpu_only_(cpu_only),
       cast_(std::move(cast)), bytes_(resident_bytes(module_)) {
   // nop
+}
+
+model_signature torchscript_model::signature() const {
+  model_signature result;
+  auto method = module_.find_method("forward");
+  if (!method)
+    return result;
+  auto& schema = method->function().getSchema();
+  // The first argument is the module itself.
+  if (!schema.arguments().empty())
+    result.inputs = static_cast<uint32_t>(schema.arguments().size() - 1);
+  if (schema.returns().size() == 1) {
+    auto type = schema.returns().front().type();
+    if (auto tuple = type->cast<c10::TupleType>())
+      result.outputs = static_cast<uint32_t>(tuple->elements().size());
+    else if (type->kind() == c10::TypeKind::TensorType)
+      result.outputs = 1;
+  }
+  return result;
 }
 
 torchscript_model::~torchscript_model() {
@@ -366,6 +394,12 @@ at::ScalarType to_scalar_type(dtype x) {
     return at::kByte;
   case dtype::boolean:
     return at::kBool;
+  case dtype::i8:
+    return at::kChar;
+  case dtype::i16:
+    return at::kShort;
+  case dtype::f64:
+    return at::kDouble;
   }
   return at::kFloat;
 }

@@ -35,6 +35,8 @@ public:
 
   std::optional<failure> move_to(const device& target) override;
 
+  model_signature signature() const override;
+
 private:
   torch::jit::Module module_;
   at::Device device_;

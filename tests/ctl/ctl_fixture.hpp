@@ -7,13 +7,17 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "../temp_directory.hpp"
 #include "ctl_command.hpp"
-#include "json_reader.hpp"
 #include "support/node_process.hpp"
 
 namespace cmm::test {
+
+/// What cmm-ctl's `--json` output parses into. `json::parse` throws on
+/// anything that is not exactly one JSON document.
+using json = nlohmann::json;
 
 /// Two simulated models, and one whose first load finds a corrupt file,
 /// and a budget for one of their devices, on a node
@@ -44,23 +48,22 @@ struct ctl_fixture {
   }
 
   /// Runs the verb with `--json`, requires success and parses the output.
-  json_value ctl_json(std::vector<std::string> args) {
+  json ctl_json(std::vector<std::string> args) {
     args.emplace_back("--json");
     auto result = ctl(args);
     INFO("stderr: " << result.err);
     REQUIRE(result.exit_code == 0);
     REQUIRE(result.err.empty());
-    return parse_json(result.out);
+    return json::parse(result.out);
   }
 
   /// The model named `name` in `list --json`; null when not listed.
-  json_value listed(const std::string& name) {
+  json listed(const std::string& name) {
     auto doc = ctl_json({"list"});
-    auto& models = doc["models"];
-    for (size_t i = 0; i < models.size(); ++i)
-      if (models[i]["name"].string() == name)
-        return models[i];
-    return json_value{};
+    for (auto& model : doc.at("models"))
+      if (model.at("name") == name)
+        return model;
+    return nullptr;
   }
 };
 

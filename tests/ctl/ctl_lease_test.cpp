@@ -15,7 +15,7 @@ TEST_CASE_METHOD(ctl_fixture,
   auto acquired = hold->wait_for_line("acquired alpha", 20s);
   REQUIRE(acquired);
   CHECK_THAT(*acquired, Catch::Contains("holding for 1s"));
-  CHECK(listed("alpha")["refs"].number() == 1);
+  CHECK(listed("alpha").at("refs") == 1);
   auto done = hold->wait(20s);
   REQUIRE(done);
   CHECK(done->exit_code == 0);
@@ -24,7 +24,7 @@ TEST_CASE_METHOD(ctl_fixture,
   REQUIRE(lines.size() == 2);
   CHECK_THAT(lines[1], Catch::StartsWith("released alpha at "));
   CHECK_THAT(lines[1], Catch::EndsWith("; refs left 0"));
-  CHECK(listed("alpha")["refs"].number() == 0);
+  CHECK(listed("alpha").at("refs") == 0);
 }
 
 TEST_CASE_METHOD(ctl_fixture,
@@ -41,17 +41,18 @@ TEST_CASE_METHOD(ctl_fixture,
                        "held); --force unloads it anyway\n");
   auto as_json = ctl({"unload", "alpha", "--json"});
   CHECK(as_json.exit_code == 1);
-  auto doc = parse_json(as_json.out);
-  CHECK(doc["error"]["code"].string() == "refused");
-  CHECK_THAT(doc["error"]["message"].string(), Catch::Contains("in use"));
-  CHECK(listed("alpha")["state"].string() == "ready");
+  auto doc = json::parse(as_json.out);
+  CHECK(doc.at("error").at("code") == "refused");
+  CHECK_THAT(doc.at("error").at("message").get<std::string>(),
+             Catch::Contains("in use"));
+  CHECK(listed("alpha").at("state") == "ready");
   auto kept = ctl_json({"unload-all"});
-  CHECK(kept["unloaded"].number() == 0);
-  CHECK(kept["kept_in_use"].number() == 1);
+  CHECK(kept.at("unloaded") == 0);
+  CHECK(kept.at("kept_in_use") == 1);
   auto forced = ctl({"unload", "alpha", "--force"});
   CHECK(forced.exit_code == 0);
   CHECK(forced.out == "unloaded alpha (forced)\n");
-  CHECK(listed("alpha")["state"].string() == "absent");
+  CHECK(listed("alpha").at("state") == "absent");
   // Interrupted, the hold still releases its (now retired) lease.
   hold->signal(SIGINT);
   auto done = hold->wait(20s);
@@ -63,9 +64,9 @@ TEST_CASE_METHOD(ctl_fixture,
 TEST_CASE_METHOD(ctl_fixture, "hold --json prints one document at the end",
                  "[ctl]") {
   auto doc = ctl_json({"hold", "beta", "--for", "100ms"});
-  CHECK(doc["model"].string() == "beta");
-  CHECK(doc["held_seconds"].number() >= 0.1);
-  CHECK(doc["refs_after"].number() == 0);
-  CHECK(doc["interrupted"].boolean() == false);
-  CHECK(doc["acquired_at"].string().size() == 24);
+  CHECK(doc.at("model") == "beta");
+  CHECK(doc.at("held_seconds") >= 0.1);
+  CHECK(doc.at("refs_after") == 0);
+  CHECK(doc.at("interrupted") == false);
+  CHECK(doc.at("acquired_at").get<std::string>().size() == 24);
 }

@@ -17,16 +17,16 @@ TEST_CASE_METHOD(ctl_fixture,
   REQUIRE(table.size() == 4);
   CHECK(std::regex_search(table[1], std::regex{R"(^alpha +absent +0 )"}));
   auto doc = ctl_json({"list"});
-  REQUIRE(doc["models"].is_array());
-  REQUIRE(doc["models"].size() == 3);
+  REQUIRE(doc.at("models").is_array());
+  REQUIRE(doc.at("models").size() == 3);
   for (size_t i = 0; i < 3; ++i)
-    CHECK(doc["models"][i]["state"].string() == "absent");
+    CHECK(doc.at("models").at(i).at("state") == "absent");
   CHECK(ctl({"list", "--loaded"}).out == "(no models)\n");
-  CHECK(ctl_json({"list", "--loaded"})["models"].size() == 0);
+  CHECK(ctl_json({"list", "--loaded"}).at("models").size() == 0);
   REQUIRE(ctl({"load", "alpha"}).exit_code == 0);
   auto loaded = ctl_json({"list", "--loaded"});
-  REQUIRE(loaded["models"].size() == 1);
-  CHECK(loaded["models"][0]["name"].string() == "alpha");
+  REQUIRE(loaded.at("models").size() == 1);
+  CHECK(loaded.at("models").at(0).at("name") == "alpha");
 }
 
 TEST_CASE_METHOD(ctl_fixture,
@@ -38,7 +38,7 @@ TEST_CASE_METHOD(ctl_fixture,
   // Refused for now without trying the file again.
   CHECK_THAT(ctl({"load", "mended"}).err,
              Catch::Contains("invalid_model_file"));
-  CHECK(listed("mended")["state"].string() == "failed");
+  CHECK(listed("mended").at("state") == "failed");
   auto reset = ctl({"reset", "mended"});
   INFO(reset.err);
   REQUIRE(reset.exit_code == 0);
@@ -46,10 +46,10 @@ TEST_CASE_METHOD(ctl_fixture,
         "reset mended: its failed load is forgotten; the next acquire loads "
         "it\n");
   CHECK(ctl({"load", "mended"}).exit_code == 0);
-  CHECK(listed("mended")["state"].string() == "ready");
+  CHECK(listed("mended").at("state") == "ready");
   auto again = ctl({"reset", "mended", "--json"});
   CHECK(again.exit_code == 1);
-  CHECK(parse_json(again.out)["error"]["message"].string() ==
+  CHECK(json::parse(again.out).at("error").at("message") ==
         "nothing to reset: 'mended' is ready, not failed");
 }
 
@@ -64,10 +64,10 @@ TEST_CASE_METHOD(ctl_fixture, "load makes a model ready with no references",
   CHECK_THAT(info.out, Catch::Contains("state:          ready\n"));
   CHECK_THAT(info.out, Catch::Contains("refs:           0\n"));
   auto doc = ctl_json({"info", "alpha"});
-  CHECK(doc["state"].string() == "ready");
-  CHECK(doc["refs"].number() == 0);
-  CHECK(doc["bytes"].number() == 2e6);
-  CHECK(doc["location"].string() == "sim:0");
+  CHECK(doc.at("state") == "ready");
+  CHECK(doc.at("refs") == 0);
+  CHECK(doc.at("bytes") == 2e6);
+  CHECK(doc.at("location") == "sim:0");
   auto table = lines_of(ctl({"list", "--loaded"}).out);
   REQUIRE(table.size() == 2);
   CHECK(std::regex_search(
@@ -90,17 +90,17 @@ TEST_CASE_METHOD(ctl_fixture,
   CHECK(std::regex_match(lines[4], timing));
   CHECK(std::regex_match(lines[5], timing));
   CHECK(lines[6] == "refs     0 after release");
-  CHECK(listed("alpha")["refs"].number() == 0);
+  CHECK(listed("alpha").at("refs") == 0);
   auto doc = ctl_json({"run", "beta", "--input", "int64:2x3"});
-  CHECK(doc["model"].string() == "beta");
-  CHECK(doc["input"]["dtype"].string() == "int64");
-  REQUIRE(doc["outputs"].size() == 1);
-  CHECK(doc["outputs"][0]["shape"].size() == 2);
-  CHECK(doc["outputs"][0]["shape"][1].number() == 3);
+  CHECK(doc.at("model") == "beta");
+  CHECK(doc.at("input").at("dtype") == "int64");
+  REQUIRE(doc.at("outputs").size() == 1);
+  CHECK(doc.at("outputs").at(0).at("shape").size() == 2);
+  CHECK(doc.at("outputs").at(0).at("shape").at(1) == 3);
   for (auto key : {"acquire_ms", "infer_ms", "release_ms"})
-    CHECK(doc[key].number() >= 0);
-  CHECK(doc["refs_after"].number() == 0);
-  CHECK(listed("beta")["refs"].number() == 0);
+    CHECK(doc.at(key) >= 0);
+  CHECK(doc.at("refs_after") == 0);
+  CHECK(listed("beta").at("refs") == 0);
 }
 
 TEST_CASE_METHOD(ctl_fixture, "unload-all answers how many it unloaded",
@@ -108,10 +108,10 @@ TEST_CASE_METHOD(ctl_fixture, "unload-all answers how many it unloaded",
   REQUIRE(ctl({"load", "alpha"}).exit_code == 0);
   REQUIRE(ctl({"load", "beta"}).exit_code == 0);
   auto doc = ctl_json({"unload-all"});
-  CHECK(doc["unloaded"].number() == 2);
-  CHECK(doc["kept_in_use"].number() == 0);
-  CHECK(doc["force"].boolean() == false);
-  CHECK(ctl_json({"list", "--loaded"})["models"].size() == 0);
+  CHECK(doc.at("unloaded") == 2);
+  CHECK(doc.at("kept_in_use") == 0);
+  CHECK(doc.at("force") == false);
+  CHECK(ctl_json({"list", "--loaded"}).at("models").size() == 0);
   REQUIRE(ctl({"load", "alpha"}).exit_code == 0);
   auto text = ctl({"unload-all", "--force"});
   CHECK(text.exit_code == 0);
@@ -122,12 +122,12 @@ TEST_CASE_METHOD(ctl_fixture, "cleanup unloads nothing before the idle timeout",
                  "[ctl]") {
   REQUIRE(ctl({"load", "alpha"}).exit_code == 0);
   auto doc = ctl_json({"cleanup"});
-  REQUIRE(doc["unloaded"].is_array());
-  CHECK(doc["unloaded"].size() == 0);
+  REQUIRE(doc.at("unloaded").is_array());
+  CHECK(doc.at("unloaded").size() == 0);
   auto text = ctl({"cleanup"});
   CHECK(text.exit_code == 0);
   CHECK(text.out == "no model was idle past the idle timeout\n");
-  CHECK(listed("alpha")["state"].string() == "ready");
+  CHECK(listed("alpha").at("state") == "ready");
 }
 
 TEST_CASE_METHOD(ctl_fixture, "devices reports every device's budget",
@@ -135,21 +135,21 @@ TEST_CASE_METHOD(ctl_fixture, "devices reports every device's budget",
   REQUIRE(ctl({"load", "alpha"}).exit_code == 0);
   REQUIRE(ctl({"load", "beta"}).exit_code == 0);
   auto doc = ctl_json({"devices"});
-  auto& devices = doc["devices"];
+  auto& devices = doc.at("devices");
   REQUIRE(devices.size() == 2);
   for (size_t i = 0; i < devices.size(); ++i)
     for (auto key : {"device", "capacity", "used", "reserved", "releasing",
                      "free", "resident"})
-      CHECK(devices[i].contains(key));
+      CHECK(devices.at(i).contains(key));
   // Sorted by device name: sim:0 has a 100 MB budget, sim:1 none.
-  CHECK(devices[0]["device"].string() == "sim:0");
-  CHECK(devices[0]["capacity"].number() == 100e6);
-  CHECK(devices[0]["used"].number() == 2e6);
-  CHECK(devices[0]["free"].number() == 98e6);
-  CHECK(devices[0]["resident"].number() == 1);
-  CHECK(devices[1]["device"].string() == "sim:1");
-  CHECK(devices[1]["capacity"].is_null());
-  CHECK(devices[1]["used"].number() == 3e6);
+  CHECK(devices.at(0).at("device") == "sim:0");
+  CHECK(devices.at(0).at("capacity") == 100e6);
+  CHECK(devices.at(0).at("used") == 2e6);
+  CHECK(devices.at(0).at("free") == 98e6);
+  CHECK(devices.at(0).at("resident") == 1);
+  CHECK(devices.at(1).at("device") == "sim:1");
+  CHECK(devices.at(1).at("capacity").is_null());
+  CHECK(devices.at(1).at("used") == 3e6);
   auto table = lines_of(ctl({"devices"}).out);
   REQUIRE(table.size() == 3);
   CHECK(std::regex_search(table[1], std::regex{R"(^sim:0 +100\.0 +2\.0 )"}));

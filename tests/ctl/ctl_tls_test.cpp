@@ -38,9 +38,9 @@ TEST_CASE("cmm-ctl runs a session over TLS with --cmm.tls.* flags",
   CHECK(loaded.exit_code == 0);
   auto listed = with_tls({"list", "--loaded", "--json"});
   CHECK(listed.exit_code == 0);
-  auto doc = parse_json(listed.out);
-  REQUIRE(doc["models"].size() == 1);
-  CHECK(doc["models"][0]["state"].string() == "ready");
+  auto doc = json::parse(listed.out);
+  REQUIRE(doc.at("models").size() == 1);
+  CHECK(doc.at("models").at(0).at("state") == "ready");
   CHECK(with_tls({"unload", "alpha"}).exit_code == 0);
   auto plain = run_ctl(node.operator_port(), {"list", "--timeout", "3s"});
   CHECK(plain.exit_code == 3);

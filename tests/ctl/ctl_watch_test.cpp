@@ -16,11 +16,11 @@ TEST_CASE_METHOD(ctl_fixture,
   auto lines = lines_of(result.out);
   REQUIRE(lines.size() == 2);
   for (size_t i = 0; i < lines.size(); ++i) {
-    auto doc = parse_json(lines[i]);
-    CHECK(doc["refresh"].number() == static_cast<double>(i + 1));
-    REQUIRE(doc["models"].size() == 1);
-    CHECK(doc["models"][0]["name"].string() == "alpha");
-    CHECK(doc["models"][0]["state"].string() == "ready");
+    auto doc = json::parse(lines[i]);
+    CHECK(doc.at("refresh") == static_cast<double>(i + 1));
+    REQUIRE(doc.at("models").size() == 1);
+    CHECK(doc.at("models").at(0).at("name") == "alpha");
+    CHECK(doc.at("models").at(0).at("state") == "ready");
   }
 }
 

@@ -54,7 +54,7 @@ TEST_CASE("a node answers lying tensors with bad_input and keeps serving",
   blocking_client hostile{hostile_system.sys(), *sup, 20s};
   auto held = hostile.acquire(model_spec::by_id("tiny"));
   std::vector<hostile_case> cases{
-      {"an undefined dtype, small", 7, {1, 64}, 64, "dtype code 7"},
+      {"an undefined dtype, small", 10, {1, 64}, 64, "dtype code 10"},
       {"an undefined dtype, 16 MiB",
        200,
        {262144, 64},

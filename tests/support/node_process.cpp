@@ -55,6 +55,8 @@ void write_config(const std::string& file, const node_options& options) {
       << "port=" << options.port << '\n'
       << "bind=\"127.0.0.1\"\n";
   setting(out, "drain-timeout", options.drain_timeout);
+  if (options.http)
+    out << "http-port=0\nhttp-operator-port=0\n";
   for (auto& line : options.extra_config)
     out << line << '\n';
 }
@@ -81,6 +83,17 @@ node_process::node_process(const temp_directory& dir,
   port_ =
       static_cast<uint16_t>(std::stoul(line->substr(at + client_at.size())));
   operator_port_ = static_cast<uint16_t>(std::stoul(line->substr(op + 1)));
+  // "...; HTTP on 127.0.0.1:PORT; HTTP operator side on 127.0.0.1:PORT"
+  auto port_after = [&](const std::string& lead) -> uint16_t {
+    auto i = line->find(lead);
+    if (i == std::string::npos)
+      return 0;
+    return static_cast<uint16_t>(std::stoul(line->substr(i + lead.size())));
+  };
+  http_port_ = port_after("; HTTP on 127.0.0.1:");
+  http_operator_port_ = port_after("; HTTP operator side on 127.0.0.1:");
+  if (options.http && (http_port_ == 0 || http_operator_port_ == 0))
+    throw std::runtime_error("cmm-node did not open its HTTP sides: " + *line);
 }
 
 std::string ini_list(const std::vector<std::string>& xs) {

@@ -40,6 +40,8 @@ struct node_options {
   tls_settings tls;
   /// 0: any free port.
   uint16_t port = 0;
+  /// Opens both HTTP sides on ephemeral ports.
+  bool http = false;
   /// INI lines appended to the node's config (e.g. a `[cluster]` group).
   std::vector<std::string> extra_config;
 };
@@ -58,12 +60,18 @@ public:
   /// The operator endpoint's port.
   uint16_t operator_port() const noexcept { return operator_port_; }
 
+  /// The HTTP sides' ports, with `node_options::http`.
+  uint16_t http_port() const noexcept { return http_port_; }
+  uint16_t http_operator_port() const noexcept { return http_operator_port_; }
+
   /// The node's process; its stdout and stderr together are `out()`.
   child_process& process() noexcept { return *process_; }
 
 private:
   uint16_t port_ = 0;
   uint16_t operator_port_ = 0;
+  uint16_t http_port_ = 0;
+  uint16_t http_operator_port_ = 0;
   std::unique_ptr<child_process> process_;
 };
 

@@ -8,12 +8,7 @@ namespace cmm::ctl {
 exit_code cleanup_verb(node_session& node, const ctl_options& opts) {
   auto names = node.client().cleanup_idle_models();
   if (opts.json) {
-    json_writer doc;
-    doc.begin_object().key("unloaded").begin_array();
-    for (auto& name : names)
-      doc.value(name);
-    doc.end_array().end_object();
-    print_json(doc);
+    print_json({{"unloaded", names}});
   } else if (names.empty()) {
     print_text("no model was idle past the idle timeout\n");
   } else {

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include <nlohmann/json.hpp>
+
 #include "model_view.hpp"
 #include "text_table.hpp"
 
@@ -13,27 +15,26 @@ bool unlimited(const device_budget& x) {
   return x.capacity == UINT64_MAX;
 }
 
+/// `bytes`, or null for a device without a limit.
+nlohmann::ordered_json limited_bytes(const device_budget& x, uint64_t bytes) {
+  if (unlimited(x))
+    return nullptr;
+  return bytes;
+}
+
 } // namespace
 
-void write_devices(json_writer& out, const std::vector<device_budget>& rows) {
-  out.begin_object().key("devices").begin_array();
-  for (auto& x : rows) {
-    out.begin_object().field("device", x.device).key("capacity");
-    if (unlimited(x))
-      out.null();
-    else
-      out.value(x.capacity);
-    out.field("used", x.used)
-        .field("reserved", x.reserved)
-        .field("releasing", x.releasing)
-        .key("free");
-    if (unlimited(x))
-      out.null();
-    else
-      out.value(x.free_bytes());
-    out.field("resident", x.resident).end_object();
-  }
-  out.end_array().end_object();
+nlohmann::ordered_json devices_json(const std::vector<device_budget>& rows) {
+  auto out = nlohmann::ordered_json::array();
+  for (auto& x : rows)
+    out.push_back({{"device", x.device},
+                   {"capacity", limited_bytes(x, x.capacity)},
+                   {"used", x.used},
+                   {"reserved", x.reserved},
+                   {"releasing", x.releasing},
+                   {"free", limited_bytes(x, x.free_bytes())},
+                   {"resident", x.resident}});
+  return out;
 }
 
 std::string device_table(const std::vector<device_budget>& rows) {

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "cmm/device_budget.hpp"
-#include "cmm/json_writer.hpp"
 
 namespace cmm::ctl {
 
-/// Writes `{"devices":[{device, capacity, used, reserved, releasing, free,
-/// resident}, ...]}`.
-void write_devices(json_writer& out, const std::vector<device_budget>& rows);
+/// `[{device, capacity, used, reserved, releasing, free, resident}, ...]`.
+nlohmann::ordered_json devices_json(const std::vector<device_budget>& rows);
 
 std::string device_table(const std::vector<device_budget>& rows);
 

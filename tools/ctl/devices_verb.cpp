@@ -7,9 +7,7 @@ namespace cmm::ctl {
 exit_code devices_verb(node_session& node, const ctl_options& opts) {
   auto rows = node.client().devices();
   if (opts.json) {
-    json_writer doc;
-    write_devices(doc, rows);
-    print_json(doc);
+    print_json({{"devices", devices_json(rows)}});
   } else {
     print_text(device_table(rows));
   }

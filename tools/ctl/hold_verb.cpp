@@ -55,18 +55,14 @@ exit_code hold_verb(node_session& node, const ctl_options& opts) {
   auto released_at = wall::now();
   double held_s = to_ms(steady::now() - acquired) / 1e3;
   if (opts.json) {
-    json_writer doc;
-    doc.begin_object()
-        .field("model", granted.name)
-        .field("lease", granted.id)
-        .field("acquired_at", iso_text(acquired_at))
-        .field("released_at", iso_text(released_at))
-        .field("acquire_ms", to_ms(acquired - start))
-        .field("held_seconds", held_s)
-        .field("refs_after", refs_after)
-        .field("interrupted", !complete)
-        .end_object();
-    print_json(doc);
+    print_json({{"model", granted.name},
+                {"lease", granted.id},
+                {"acquired_at", iso_text(acquired_at)},
+                {"released_at", iso_text(released_at)},
+                {"acquire_ms", to_ms(acquired - start)},
+                {"held_seconds", held_s},
+                {"refs_after", refs_after},
+                {"interrupted", !complete}});
   } else {
     print_text(fmt::format("{}released {} at {} after {:.3f} s; refs left {}\n",
                            complete ? "" : "interrupted: ", granted.name,

@@ -7,9 +7,7 @@ namespace cmm::ctl {
 exit_code info_verb(node_session& node, const ctl_options& opts) {
   auto info = model_info_or_throw(node, opts.model);
   if (opts.json) {
-    json_writer doc;
-    write_model(doc, info);
-    print_json(doc);
+    print_json(model_json(info));
   } else {
     print_text(model_details(info));
   }

@@ -13,9 +13,7 @@ exit_code list_verb(node_session& node, const ctl_options& opts) {
                               [](auto& row) { return row.state != "ready"; }),
                rows.end());
   if (opts.json) {
-    json_writer doc;
-    write_models(doc, rows);
-    print_json(doc);
+    print_json({{"models", models_json(rows)}});
   } else {
     print_text(model_table(rows, true));
   }

@@ -9,9 +9,7 @@ namespace cmm::ctl {
 exit_code load_verb(node_session& node, const ctl_options& opts) {
   auto info = node.client().preload(requested_spec(opts));
   if (opts.json) {
-    json_writer doc;
-    write_model(doc, info);
-    print_json(doc);
+    print_json(model_json(info));
   } else {
     // A model kept in its saved precision says so itself: "as saved (...)".
     auto precision =

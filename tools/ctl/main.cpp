@@ -45,15 +45,7 @@ int fail(exit_code code, std::string line, bool json, const std::string& name) {
     if (ch == '\n' || ch == '\r')
       ch = ' ';
   if (json) {
-    cmm::json_writer doc;
-    doc.begin_object()
-        .key("error")
-        .begin_object()
-        .field("code", name)
-        .field("message", line)
-        .end_object()
-        .end_object();
-    cmm::ctl::print_json(doc);
+    cmm::ctl::print_json({{"error", {{"code", name}, {"message", line}}}});
   }
   std::fflush(stdout);
   std::fprintf(stderr, "cmm-ctl: %s\n", line.c_str());

@@ -1,6 +1,7 @@
 #include "model_view.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "text_table.hpp"
 
@@ -19,35 +20,33 @@ std::string megabytes(uint64_t bytes) {
   return fmt::format("{:.1f}", static_cast<double>(bytes) / 1e6);
 }
 
-void write_model(json_writer& out, const model_info& x) {
-  out.begin_object()
-      .field("name", x.name)
-      .field("id", x.id)
-      .field("path", x.path)
-      .field("type", x.type)
-      .field("device", x.device)
-      .field("location", x.location)
-      .field("dtype", x.dtype)
-      .field("state", x.state)
-      .field("refs", x.refs)
-      .field("idle_seconds", x.idle_seconds)
-      .field("bytes", x.bytes)
-      .field("load_seconds", x.load_seconds)
-      .field("warmup_seconds", x.warmup_seconds)
-      .field("load_count", x.load_count)
-      .field("variant", x.variant)
-      .field("pinned", x.pinned)
-      .field("last_error", x.last_error)
-      .field("cast_note", x.cast_note)
-      .field("rss_growth_bytes", x.rss_growth_bytes)
-      .end_object();
+nlohmann::ordered_json model_json(const model_info& x) {
+  return {{"name", x.name},
+          {"id", x.id},
+          {"path", x.path},
+          {"type", x.type},
+          {"device", x.device},
+          {"location", x.location},
+          {"dtype", x.dtype},
+          {"state", x.state},
+          {"refs", x.refs},
+          {"idle_seconds", x.idle_seconds},
+          {"bytes", x.bytes},
+          {"load_seconds", x.load_seconds},
+          {"warmup_seconds", x.warmup_seconds},
+          {"load_count", x.load_count},
+          {"variant", x.variant},
+          {"pinned", x.pinned},
+          {"last_error", x.last_error},
+          {"cast_note", x.cast_note},
+          {"rss_growth_bytes", x.rss_growth_bytes}};
 }
 
-void write_models(json_writer& out, const std::vector<model_info>& rows) {
-  out.begin_object().key("models").begin_array();
+nlohmann::ordered_json models_json(const std::vector<model_info>& rows) {
+  auto out = nlohmann::ordered_json::array();
   for (auto& row : rows)
-    write_model(out, row);
-  out.end_array().end_object();
+    out.push_back(model_json(row));
+  return out;
 }
 
 std::string model_table(const std::vector<model_info>& rows, bool wide) {

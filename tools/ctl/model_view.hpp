@@ -6,16 +6,17 @@
 #include <string>
 #include <vector>
 
-#include "cmm/json_writer.hpp"
+#include <nlohmann/json_fwd.hpp>
+
 #include "cmm/model_entry.hpp"
 
 namespace cmm::ctl {
 
-/// Writes every field of `x` as one JSON object.
-void write_model(json_writer& out, const model_info& x);
+/// Every field of `x` as one JSON object.
+nlohmann::ordered_json model_json(const model_info& x);
 
-/// Writes `{"models":[...]}`.
-void write_models(json_writer& out, const std::vector<model_info>& rows);
+/// One `model_json` object per row, as an array.
+nlohmann::ordered_json models_json(const std::vector<model_info>& rows);
 
 /// The table of `list` (`wide`: with dtype, loads and last error) or of
 /// `watch` (name, state, refs, idle s, MB, device). Says `(no models)` when

@@ -9,8 +9,13 @@ void print_text(const std::string& text) {
   std::fflush(stdout);
 }
 
-void print_json(const json_writer& doc) {
-  print_text(doc.str() + '\n');
+std::string json_line(const nlohmann::ordered_json& doc) {
+  return doc.dump(-1, ' ', false,
+                  nlohmann::ordered_json::error_handler_t::replace);
+}
+
+void print_json(const nlohmann::ordered_json& doc) {
+  print_text(json_line(doc) + '\n');
 }
 
 } // namespace cmm::ctl

@@ -13,12 +13,7 @@ exit_code reset_verb(node_session& node, const ctl_options& opts) {
                                 opts.model, info.state));
   }
   if (opts.json) {
-    json_writer doc;
-    doc.begin_object()
-        .field("name", opts.model)
-        .field("reset", true)
-        .end_object();
-    print_json(doc);
+    print_json({{"name", opts.model}, {"reset", true}});
   } else {
     print_text(fmt::format(
         "reset {}: its failed load is forgotten; the next acquire loads it\n",

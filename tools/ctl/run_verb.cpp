@@ -25,32 +25,25 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return fmt::format("[{}]", fmt::join(shape, "x"));
 }
 
-void write_tensor_meta(json_writer& out, const tensor& x) {
-  out.begin_object().field("dtype", to_string(x.type)).key("shape");
-  out.begin_array();
-  for (auto dim : x.shape)
-    out.value(dim);
-  out.end_array().end_object();
+nlohmann::ordered_json tensor_meta(const tensor& x) {
+  return {{"dtype", to_string(x.type)}, {"shape", x.shape}};
 }
 
 void print_report(const ctl_options& opts, const lease& held,
                   const tensor& input, const std::vector<tensor>& outputs,
                   const run_timings& t, uint32_t refs_after) {
   if (opts.json) {
-    json_writer doc;
-    doc.begin_object().field("model", held.name).field("lease", held.id);
-    doc.key("input");
-    write_tensor_meta(doc, input);
-    doc.key("outputs").begin_array();
+    auto output_meta = nlohmann::ordered_json::array();
     for (auto& x : outputs)
-      write_tensor_meta(doc, x);
-    doc.end_array()
-        .field("acquire_ms", t.acquire_ms)
-        .field("infer_ms", t.infer_ms)
-        .field("release_ms", t.release_ms)
-        .field("refs_after", refs_after)
-        .end_object();
-    print_json(doc);
+      output_meta.push_back(tensor_meta(x));
+    print_json({{"model", held.name},
+                {"lease", held.id},
+                {"input", tensor_meta(input)},
+                {"outputs", std::move(output_meta)},
+                {"acquire_ms", t.acquire_ms},
+                {"infer_ms", t.infer_ms},
+                {"release_ms", t.release_ms},
+                {"refs_after", refs_after}});
     return;
   }
   std::string out_text;

@@ -35,13 +35,8 @@ exit_code unload_verb(node_session& node, const ctl_options& opts) {
   if (!unloaded)
     throw ctl_error(exit_code::refused, refusal(node, opts.model));
   if (opts.json) {
-    json_writer doc;
-    doc.begin_object()
-        .field("name", opts.model)
-        .field("force", opts.force)
-        .field("unloaded", unloaded)
-        .end_object();
-    print_json(doc);
+    print_json(
+        {{"name", opts.model}, {"force", opts.force}, {"unloaded", unloaded}});
   } else {
     print_text(fmt::format("unloaded {}{}\n", opts.model,
                            opts.force ? " (forced)" : ""));
@@ -53,13 +48,8 @@ exit_code unload_all_verb(node_session& node, const ctl_options& opts) {
   auto count = node.client().unload_all(opts.force);
   auto kept = opts.force ? 0 : in_use(node);
   if (opts.json) {
-    json_writer doc;
-    doc.begin_object()
-        .field("force", opts.force)
-        .field("unloaded", count)
-        .field("kept_in_use", kept)
-        .end_object();
-    print_json(doc);
+    print_json(
+        {{"force", opts.force}, {"unloaded", count}, {"kept_in_use", kept}});
   } else {
     auto note = kept == 0 ? std::string{}
                           : fmt::format("; kept {} in use (--force unloads "

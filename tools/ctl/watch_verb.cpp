@@ -41,17 +41,10 @@ exit_code watch_verb(node_session& node, const ctl_options& opts) {
     node.check_connected();
     auto rows = node.client().get_cached_models();
     if (opts.json) {
-      json_writer doc;
-      doc.begin_object()
-          .field("node", node.address())
-          .field("time", iso_text(std::chrono::system_clock::now()))
-          .field("refresh", refresh)
-          .key("models")
-          .begin_array();
-      for (auto& row : rows)
-        write_model(doc, row);
-      doc.end_array().end_object();
-      print_json(doc);
+      print_json({{"node", node.address()},
+                  {"time", iso_text(std::chrono::system_clock::now())},
+                  {"refresh", refresh},
+                  {"models", models_json(rows)}});
       continue;
     }
     auto body = frame(node, opts, rows, refresh);

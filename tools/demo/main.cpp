@@ -26,6 +26,8 @@
 #include "cmm/blocking_client.hpp"
 #include "cmm/config.hpp"
 #include "cmm/default_backend.hpp"
+#include "cmm/gate.hpp"
+#include "cmm/http_front.hpp"
 #include "cmm/model_manager.hpp"
 #include "demo_config.hpp"
 #include "demo_models.hpp"
@@ -243,12 +245,39 @@ void show_final_table(timeline& tl, blocking_client& client,
   print_cache_table(tl, rows);
 }
 
+/// The samples of `families` in a metrics exposition.
+std::vector<std::string>
+metric_lines(const std::string& text,
+             const std::vector<std::string>& families) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    auto line = text.substr(start, end - start);
+    start = end == std::string::npos ? text.size() : end + 1;
+    for (auto& family : families)
+      if (line.rfind(family + "{", 0) == 0)
+        out.push_back(line);
+  }
+  return out;
+}
+
 void tell_story(timeline& tl, caf::actor_system& sys,
                 const manager_config& mcfg, const demo_options& opts,
                 const std::vector<demo_model>& models,
                 const std::string& broken) {
   model_manager manager{sys, mcfg, make_default_backend(mcfg)};
   blocking_client client{sys, manager.supervisor(), request_timeout};
+  // The same HTTP front as cmm-node's client side, on a free port.
+  auto http = http_front::start_client(
+      sys, spawn_client_gate(sys, manager.supervisor()), manager.metrics(),
+      std::make_shared<node_status>(), http_settings{});
+  if (http)
+    tl.say("metrics while the demo runs: curl -s "
+           "http://127.0.0.1:{}/metrics (KServe v2 at /v2)",
+           (*http)->port());
+  else
+    tl.say("no HTTP front: {}", http.error().message);
   tl.say("manager up: get_cached_models() -> {} entries (loads are lazy)",
          client.get_cached_models().size());
   cache_watch watch{tl, client};
@@ -264,6 +293,12 @@ void tell_story(timeline& tl, caf::actor_system& sys,
   show_failure_record(tl, client, broken);
   show_eviction(tl, client, models);
   show_final_table(tl, client, models, broken);
+  tl.say("from /metrics:");
+  for (auto& line :
+       metric_lines(manager.metrics()->render(),
+                    {"cmm_model_loads_total", "cmm_model_load_failures_total",
+                     "cmm_evictions_total"}))
+    tl.say("  {}", line);
   tl.say("shutting down: clients, then the manager, then the actor system");
 }
 

@@ -263,6 +263,19 @@ def forward(self, ids):
   return save(module, path);
 }
 
+uint64_t write_two_headed_model(const std::string& path) {
+  auto gen = at::detail::createCPUGenerator(7);
+  torch::jit::Module module{"cmm_two_headed"};
+  module.register_parameter("weight", at::randn({8, 4}, gen) * 0.5, false);
+  module.register_parameter("table", at::randn({10, 4}, gen) * 0.5, false);
+  module.define(R"JIT(
+def forward(self, x, ids):
+    mixed = torch.matmul(x, self.weight) + torch.embedding(self.table, ids)
+    return mixed, torch.sum(x, -1)
+)JIT");
+  return save(module, path);
+}
+
 void write_non_torchscript_zip(const std::string& path) {
   write_file(path, [](std::ostream& out) {
     caffe2::serialize::PyTorchStreamWriter writer{

@@ -24,6 +24,7 @@
 #include "cmm/default_backend.hpp"
 #include "cmm/gate.hpp"
 #include "cmm/host_port.hpp"
+#include "cmm/http_front.hpp"
 #include "cmm/log.hpp"
 #include "cmm/model_manager.hpp"
 #include "cmm/model_spec.hpp"
@@ -44,7 +45,22 @@ public:
         .add<std::string>("operator-bind",
                           "operator endpoint's address (default 127.0.0.1)")
         .add<caf::timespan>("drain-timeout",
-                            "how long leases may finish at shutdown");
+                            "how long leases may finish at shutdown")
+        .add<uint16_t>("http-port", "HTTP client side's port (metrics, "
+                                    "health, KServe v2; off unless set; 0: "
+                                    "any free port)")
+        .add<std::string>("http-bind",
+                          "HTTP client side's address (default 127.0.0.1)")
+        .add<uint16_t>("http-operator-port",
+                       "HTTP operator side's port (adds the repository "
+                       "extension; off unless set)")
+        .add<std::string>("http-operator-bind",
+                          "HTTP operator side's address (default 127.0.0.1)")
+        .add<caf::timespan>("http-timeout",
+                            "how long one HTTP request may take (default 60s)")
+        .add<uint64_t>("http-max-json-bytes",
+                       "largest JSON document an HTTP request may carry "
+                       "(default 16 MiB; tensors beyond go as binary data)");
     cmm::declare_tls_options(custom_options_);
     caf::config_option_adder{custom_options_, "cluster"}
         .add<std::vector<std::string>>(
@@ -110,6 +126,61 @@ std::optional<endpoint> publish(caf::actor_system& sys, const Handle& handle,
     return std::nullopt;
   }
   return endpoint{bind, *bound};
+}
+
+/// The HTTP fronts the configuration asks for; none where it asks for none.
+struct http_fronts {
+  std::unique_ptr<cmm::http_front> client;
+  std::unique_ptr<cmm::http_front> operators;
+};
+
+std::optional<http_fronts>
+start_http(caf::actor_system& sys, const node_config& cfg,
+           const cmm::manager_config& manager_cfg,
+           const cmm::model_manager& manager, cmm::client_actor client_gate,
+           cmm::operator_actor operator_gate,
+           std::shared_ptr<const cmm::node_status> status) {
+  http_fronts fronts;
+  cmm::http_settings settings;
+  settings.bounds.tensors = manager_cfg.limits;
+  settings.bounds.max_json_bytes = caf::get_or(cfg, "node.http-max-json-bytes",
+                                               settings.bounds.max_json_bytes);
+  settings.request_timeout =
+      caf::get_or(cfg, "node.http-timeout", settings.request_timeout);
+  settings.version = CMM_VERSION;
+  if (auto tls = cmm::read_tls_settings(cfg))
+    settings.tls = *tls;
+  auto report = [](const char* side, const cmm::failure& why) {
+    std::fprintf(stderr, "cmm-node: cannot open the HTTP %s side: %s\n", side,
+                 why.message.c_str());
+    return std::nullopt;
+  };
+  if (auto port = caf::get_if<uint16_t>(&cfg, "node.http-port")) {
+    settings.bind =
+        caf::get_or(cfg, "node.http-bind", std::string{"127.0.0.1"});
+    settings.port = *port;
+    auto front = cmm::http_front::start_client(
+        sys, client_gate, manager.metrics(), status, settings);
+    if (!front)
+      return report("client", front.error());
+    fronts.client = std::move(*front);
+  }
+  if (auto port = caf::get_if<uint16_t>(&cfg, "node.http-operator-port")) {
+    settings.bind =
+        caf::get_or(cfg, "node.http-operator-bind", std::string{"127.0.0.1"});
+    settings.port = *port;
+    auto front = cmm::http_front::start_operator(
+        sys, operator_gate, manager.metrics(), status, settings);
+    if (!front)
+      return report("operator", front.error());
+    fronts.operators = std::move(*front);
+    if (!is_loopback(settings.bind) && !settings.tls.enabled())
+      std::fprintf(stderr,
+                   "cmm-node: warning: the HTTP operator side listens on %s "
+                   "without TLS: whoever reaches it may load and unload\n",
+                   settings.bind.c_str());
+  }
+  return fronts;
 }
 
 /// `--dump-config`: after CAF's settings, the catalog as parsed and
@@ -184,29 +255,48 @@ int run(node_config& cfg, const cmm::manager_config& manager_cfg,
   std::optional<endpoint> cluster_end;
   if (operators && router)
     cluster_end = publish(sys, router, "cluster", cluster_bind, cluster_port);
+  auto status = std::make_shared<cmm::node_status>();
+  auto http = clients && operators && (!router || cluster_end)
+                  ? start_http(sys, cfg, manager_cfg, manager, client_gate,
+                               operator_gate, status)
+                  : std::nullopt;
   // Nothing was served yet; as at the end, leave without waiting on CAF.
-  if (!clients || !operators || (router && !cluster_end))
+  if (!http)
     std::_Exit(1);
   if (!is_loopback(operator_bind) && !cmm::uses_tls(sys))
     std::fprintf(stderr,
                  "cmm-node: warning: the operator endpoint listens on %s "
                  "without TLS: whoever reaches it may unload and drain\n",
                  operator_bind.c_str());
+  std::string http_text;
+  if (http->client)
+    http_text += "; HTTP on " +
+                 caf::get_or(cfg, "node.http-bind", std::string{"127.0.0.1"}) +
+                 ":" + std::to_string(http->client->port());
+  if (http->operators)
+    http_text +=
+        "; HTTP operator side on " +
+        caf::get_or(cfg, "node.http-operator-bind", std::string{"127.0.0.1"}) +
+        ":" + std::to_string(http->operators->port());
   std::printf(
       "cmm-node listening on %s with %zu catalog model(s)%s; "
-      "operator endpoint on %s%s\n",
+      "operator endpoint on %s%s%s\n",
       clients->address().c_str(), manager_cfg.models.size(),
       cmm::uses_tls(sys) ? " over TLS" : "", operators->address().c_str(),
       cluster_end ? ("; cluster endpoint on " + cluster_end->address()).c_str()
-                  : "");
+                  : "",
+      http_text.c_str());
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::printf("cmm-node: %s: draining\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
   std::fflush(stdout);
+  status->draining = true;
   drain(sys, manager.supervisor(),
         caf::get_or(cfg, "node.drain-timeout",
                     caf::timespan{std::chrono::seconds{10}}));
+  http->client.reset();
+  http->operators.reset();
   sys.middleman().unpublish(client_gate, clients->port);
   sys.middleman().unpublish(operator_gate, operators->port);
   if (router) {

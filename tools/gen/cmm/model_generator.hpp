@@ -55,6 +55,12 @@ uint64_t write_conv_transpose_model(const std::string& path, uint64_t seed = 3);
 /// [100, 16] fp32 table; floating inputs are no ids and fail.
 uint64_t write_embedding_model(const std::string& path);
 
+/// Writes a model with two inputs and two outputs: `forward(x, ids)` takes
+/// fp32 `x` [N, 8] and int64 `ids` [N] (values below 10) and returns
+/// (`x` times an [8, 4] weight plus the ids' rows of a [10, 4] table, the
+/// sum of `x` over its last dimension).
+uint64_t write_two_headed_model(const std::string& path);
+
 /// Writes a valid zip archive that holds no TorchScript model.
 void write_non_torchscript_zip(const std::string& path);
 
