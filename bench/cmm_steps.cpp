@@ -28,6 +28,20 @@ actor_step acquire_release_step(client_actor sup,
   };
 }
 
+actor_step acquire_give_back_step(client_actor sup, model_spec spec) {
+  return [sup, spec](caf::event_based_actor* self,
+                     std::function<void(bool)> done) {
+    self->request(sup, request_timeout + reply_margin, acquire_atom_v, spec,
+                  caf::actor{}, caf::timespan{request_timeout})
+        .then(
+            [self, sup, done](const lease& granted) {
+              self->send(sup, give_back_atom_v, granted.id, granted.token);
+              done(true);
+            },
+            [done](caf::error&) { done(false); });
+  };
+}
+
 actor_step infer_step(inference_actor model, std::vector<tensor> inputs) {
   return [model, inputs](caf::event_based_actor* self,
                          std::function<void(bool)> done) {

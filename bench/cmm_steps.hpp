@@ -18,6 +18,10 @@ actor_step acquire_release_step(client_actor sup, model_spec spec);
 actor_step acquire_release_step(client_actor sup,
                                 std::function<model_spec()> next_spec);
 
+/// Acquires `spec` and gives the lease back one way (`give_back`): one
+/// round trip per step.
+actor_step acquire_give_back_step(client_actor sup, model_spec spec);
+
 /// Runs `inputs` on a leased model.
 actor_step infer_step(inference_actor model, std::vector<tensor> inputs);
 

@@ -65,14 +65,13 @@ client_run floor_run(caf::actor_system& sys, caf::actor echo, size_t clients,
   });
 }
 
-client_run cmm_actor_run(caf::actor_system& sys, client_actor sup,
-                         size_t clients, size_t pairs) {
+/// `step` from `clients` actors at once, `pairs` steps in all.
+client_run cmm_actor_run(caf::actor_system& sys, size_t clients, size_t pairs,
+                         actor_step step) {
   actor_clients_options opts;
   opts.clients = clients;
   opts.steps_each = std::max<size_t>(1, pairs / clients);
-  return run_actor_clients(
-      sys, opts,
-      acquire_release_step(sup, model_spec::by_path(warm_path, "base")));
+  return run_actor_clients(sys, opts, std::move(step));
 }
 
 client_run scoped_floor_run(caf::actor_system& sys, caf::actor echo,
@@ -136,7 +135,8 @@ void run_hit(scenario_context& ctx) {
   }
   manager_under_test mut{ctx.sys, bench_manager_config(),
                          std::make_shared<sim_backend>()};
-  mut.client().acquire(model_spec::by_path(warm_path, "base")).reset();
+  auto warm = model_spec::by_path(warm_path, "base");
+  mut.client().acquire(warm).reset();
   auto echo = spawn_echo(ctx.sys);
   auto compare_with_baselines = [&](measurement& row, size_t n) {
     if (auto i = seed_rows.find(n); i != seed_rows.end())
@@ -151,11 +151,22 @@ void run_hit(scenario_context& ctx) {
                floor_run(ctx.sys, echo, n, plan.hit_pairs), n));
     auto row =
         row_of("hit.cmm.a" + std::to_string(n), "cmm acquire+release, " + who,
-               cmm_actor_run(ctx.sys, mut.supervisor(), n, plan.hit_pairs), n);
+               cmm_actor_run(ctx.sys, n, plan.hit_pairs,
+                             acquire_release_step(mut.supervisor(), warm)),
+               n);
     compare(row, floor);
     compare_throughput(row, floor);
     compare_with_baselines(row, n);
     report.add(std::move(row));
+    auto one_way =
+        row_of("hit.cmm-oneway.a" + std::to_string(n),
+               "cmm acquire + one-way release, " + who,
+               cmm_actor_run(ctx.sys, n, plan.hit_pairs,
+                             acquire_give_back_step(mut.supervisor(), warm)),
+               n);
+    compare(one_way, floor);
+    compare_throughput(one_way, floor);
+    report.add(std::move(one_way));
   }
   for (auto n : plan.blocking_threads) {
     auto who = clients_label(n, "thread");

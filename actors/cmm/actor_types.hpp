@@ -49,6 +49,7 @@ CAF_ADD_ATOM(cmm, cmm, peers_atom, "peers")
 CAF_ADD_ATOM(cmm, cmm, hello_atom, "hello")
 CAF_ADD_ATOM(cmm, cmm, report_atom, "report")
 CAF_ADD_ATOM(cmm, cmm, retry_atom, "retry")
+CAF_ADD_ATOM(cmm, cmm, give_back_atom, "giveback")
 
 namespace cmm {
 
@@ -92,12 +93,15 @@ using model_actor = inference_actor::extend<
 /// the holder; a remote sender may not name an actor of the serving node)
 /// and how long its caller waits for the answer: nothing is granted after
 /// that. Release takes the lease's id and token, from the holder or another
-/// actor of the holder's node, and answers the model's remaining refs.
+/// actor of the holder's node, and answers the model's remaining refs;
+/// `give_back` is the same release one way: nothing answers it, and a
+/// refused one is logged and counted (`cmm_releases_refused_total`).
 /// Requests from other nodes name models by catalog id only.
 using client_actor = caf::typed_actor<
     caf::replies_to<acquire_atom, model_spec, caf::actor,
                     caf::timespan>::with<lease>,
     caf::replies_to<release_atom, uint64_t, lease_token>::with<uint32_t>,
+    caf::reacts_to<give_back_atom, uint64_t, lease_token>,
     caf::replies_to<is_loaded_atom, std::string>::with<bool>,
     caf::replies_to<list_atom>::with<std::vector<model_info>>,
     caf::replies_to<info_atom, std::string>::with<model_info>>;

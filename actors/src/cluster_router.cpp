@@ -377,6 +377,9 @@ cluster_router_impl(router_pointer self, supervisor_actor local,
       [=](release_atom x, uint64_t id, const lease_token& token) {
         return self->delegate(local, x, id, token);
       },
+      [=](give_back_atom x, uint64_t id, const lease_token& token) {
+        self->delegate(local, x, id, token);
+      },
       [=](unload_atom x, const std::string& name, bool force) {
         return self->delegate(local, x, name, force);
       },

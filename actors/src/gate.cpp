@@ -22,6 +22,9 @@ auto client_handlers(Self* self, Target target) {
       [=](release_atom x, uint64_t id, const lease_token& token) {
         return self->delegate(target, x, id, token);
       },
+      [=](give_back_atom x, uint64_t id, const lease_token& token) {
+        self->delegate(target, x, id, token);
+      },
       [=](is_loaded_atom x, const std::string& name) {
         return self->delegate(target, x, name);
       },

@@ -40,7 +40,8 @@ void scoped_lease::reset() {
     auto owner = granted_.owner ? granted_.owner : fallback_;
     // The supervisor takes a release only from the holder's node.
     if (owner && holder_)
-      caf::send_as(holder_, owner, release_atom_v, granted_.id, granted_.token);
+      caf::send_as(holder_, owner, give_back_atom_v, granted_.id,
+                   granted_.token);
   }
   dismiss();
 }

@@ -33,6 +33,9 @@ supervisor_actor::behavior_type supervisor_impl(supervisor_pointer self,
              caf::timespan timeout) {
         return self->state.acquire(spec, holder, timeout);
       },
+      [self](give_back_atom, uint64_t id, const lease_token& token) {
+        self->state.give_back(id, token);
+      },
       [self](release_atom, uint64_t id, const lease_token& token) {
         return self->state.release(id, token);
       },

@@ -381,6 +381,22 @@ caf::result<uint32_t> supervisor_state::release(uint64_t id,
   return settle_returned(*rec);
 }
 
+void supervisor_state::give_back(uint64_t id, const lease_token& token) {
+  auto sender = self->current_sender();
+  auto rec = leases.release_if(id, token, [&](const caf::actor_addr& holder) {
+    return acts_for(sender, holder);
+  });
+  if (!rec) {
+    metrics->release_refused(rec.error().code);
+    supervisor_log()->warn("refused to take back lease {} from {}: {}", id,
+                           sender ? to_string(sender->address())
+                                  : std::string{"an anonymous sender"},
+                           to_string(rec.error()));
+    return;
+  }
+  settle_returned(*rec);
+}
+
 uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
   if (rec.holder && !leases.holds(rec.holder))
     self->demonitor(rec.holder);

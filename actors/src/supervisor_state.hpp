@@ -144,6 +144,9 @@ struct supervisor_state {
 
   caf::result<uint32_t> release(uint64_t id, const lease_token& token);
 
+  /// `release` one way: a refusal is logged and counted, never answered.
+  void give_back(uint64_t id, const lease_token& token);
+
   bool is_loaded(const std::string& name) const;
 
   /// Every entry, absent ones included, and every catalog id not used yet.

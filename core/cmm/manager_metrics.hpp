@@ -73,6 +73,9 @@ public:
 
   void acquire_refused(errc code);
 
+  /// A one-way release (`give_back`) was refused.
+  void release_refused(errc code);
+
   metric_gauge& leases_outstanding() noexcept { return *leases_; }
 
   metric_gauge& acquires_waiting() noexcept { return *waiting_; }

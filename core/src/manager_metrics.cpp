@@ -72,6 +72,10 @@ manager_metrics::manager_metrics() {
             "Time from an acquire's arrival to its grant");
   r.declare("cmm_acquires_refused_total", t::counter,
             "Acquires answered with an error, by error code", {"code"});
+  r.declare("cmm_releases_refused_total", t::counter,
+            "One-way releases refused (nobody waits for their answer), by "
+            "error code",
+            {"code"});
   r.declare("cmm_leases_outstanding", t::gauge,
             "Leases granted and not yet returned");
   r.declare("cmm_acquires_waiting", t::gauge,
@@ -145,6 +149,10 @@ void manager_metrics::acquire_granted(duration waited) noexcept {
 
 void manager_metrics::acquire_refused(errc code) {
   registry_.counter("cmm_acquires_refused_total", {to_string(code)}).add();
+}
+
+void manager_metrics::release_refused(errc code) {
+  registry_.counter("cmm_releases_refused_total", {to_string(code)}).add();
 }
 
 } // namespace cmm

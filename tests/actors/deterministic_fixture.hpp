@@ -69,7 +69,7 @@ public:
       : sys(prepare(sys_cfg)),
         sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),
         backend(std::make_shared<sim_backend>()), self(sys, true) {
-    sup = spawn_supervisor(sys, std::move(cfg), backend);
+    sup = spawn_supervisor(sys, std::move(cfg), backend, metrics);
     run();
   }
 
@@ -139,6 +139,7 @@ public:
   caf::actor_system sys;
   caf::scheduler::test_coordinator& sched;
   std::shared_ptr<sim_backend> backend;
+  manager_metrics_ptr metrics = std::make_shared<manager_metrics>();
   caf::scoped_actor self;
   supervisor_actor sup;
 };

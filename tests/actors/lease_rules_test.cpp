@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <caf/actor_cast.hpp>
+#include <caf/after.hpp>
 #include <caf/send.hpp>
 
 #include "deterministic_fixture.hpp"
@@ -46,6 +47,58 @@ TEST_CASE_METHOD(deterministic_fixture, "an anonymous release returns nothing",
   CHECK(info("alpha").refs == 1);
   CHECK(release(*granted.value));
   CHECK(info("alpha").refs == 0);
+}
+
+namespace {
+
+double refused_give_backs(deterministic_fixture& f, const std::string& code) {
+  auto text = f.metrics->render();
+  auto series = "cmm_releases_refused_total{code=\"" + code + "\"} ";
+  auto at = text.find(series);
+  return at == std::string::npos ? 0
+                                 : std::stod(text.substr(at + series.size()));
+}
+
+} // namespace
+
+TEST_CASE_METHOD(deterministic_fixture,
+                 "a one-way release returns the lease without an answer",
+                 "[release][give_back]") {
+  auto granted = acquire("alpha");
+  REQUIRE(granted);
+  CHECK(info("alpha").refs == 1);
+  self->send(sup, give_back_atom_v, granted.value->id, granted.value->token);
+  run();
+  CHECK(info("alpha").refs == 0);
+  // Nothing came back to the sender.
+  bool answered = false;
+  self->receive([&](uint32_t) { answered = true; },
+                caf::after(std::chrono::seconds{0}) >> [] {});
+  CHECK_FALSE(answered);
+  CHECK(refused_give_backs(*this, "unknown_lease") == 0);
+}
+
+TEST_CASE_METHOD(deterministic_fixture,
+                 "a refused one-way release is counted, not silently dropped",
+                 "[release][give_back]") {
+  auto granted = acquire("alpha");
+  REQUIRE(granted);
+  auto& held = *granted.value;
+  self->send(sup, give_back_atom_v, held.id + 1000, held.token);
+  self->send(sup, give_back_atom_v, held.id,
+             lease_token{held.token.high, ~held.token.low});
+  caf::anon_send(sup, give_back_atom_v, held.id, held.token);
+  run();
+  CHECK(refused_give_backs(*this, "unknown_lease") == 1);
+  CHECK(refused_give_backs(*this, "not_permitted") == 2);
+  CHECK(info("alpha").refs == 1);
+  self->send(sup, give_back_atom_v, held.id, held.token);
+  run();
+  CHECK(info("alpha").refs == 0);
+  // Given back twice: the second one is an unknown lease.
+  self->send(sup, give_back_atom_v, held.id, held.token);
+  run();
+  CHECK(refused_give_backs(*this, "unknown_lease") == 2);
 }
 
 TEST_CASE_METHOD(deterministic_fixture,
