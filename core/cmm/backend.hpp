@@ -21,9 +21,6 @@ struct load_request {
   bool keep_saved = false;
 };
 
-/// One model resident in memory. Destroying it frees the model's memory
-/// (and, on CUDA, returns the allocator's cached blocks to the device).
-/// Not thread-safe: its model actor is its only user.
 /// How many tensors a model's `forward` takes and returns; 0 where the
 /// model does not say (a list, or a backend that cannot tell).
 struct model_signature {
@@ -31,6 +28,9 @@ struct model_signature {
   uint32_t outputs = 0;
 };
 
+/// One model resident in memory. Destroying it frees the model's memory
+/// (and, on CUDA, returns the allocator's cached blocks to the device).
+/// Not thread-safe: its model actor is its only user.
 class loaded_model {
 public:
   virtual ~loaded_model();

@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <stdexcept>
 #include <vector>
 
 #include "cmm/default_backend.hpp"
+#include "cmm/model_spec.hpp"
 
 namespace fs = std::filesystem;
 
@@ -76,10 +78,14 @@ void size_cpu_budget(timeline& tl, manager_config& cfg,
   if (cfg.budgets.count("cpu") > 0)
     return;
   auto backend = make_default_backend(cfg);
+  // The cpu's reading of the dtype setting: `auto` keeps the files' own.
+  auto precision = resolve_precision(cfg.dtype, device{}, cfg);
+  if (!precision)
+    throw std::runtime_error(to_string(precision.error()));
   uint64_t total = 0;
   for (const auto& model : models)
     total += backend->estimate_bytes(
-        {model.path, device{}, *parse_model_dtype(cfg.dtype)});
+        {model.path, device{}, precision->first, precision->second});
   cfg.budgets["cpu"] = total + total / 20;
   tl.say("cpu budget {:.1f} MB: the three variants fit, little else",
          cfg.budgets["cpu"] / 1e6);
