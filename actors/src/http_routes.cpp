@@ -65,6 +65,18 @@ httplib::Server::HandlerWithContentReader optional_body(size_t limit,
   };
 }
 
+/// The info of catalog entry `id`; none, answered with 404, for an id the
+/// catalog does not have (an entry named by path is no catalog entry).
+std::optional<model_info> catalog_info(blocking_client& manager,
+                                       const std::string& id, Response& res) {
+  auto info = manager.get_model_info(id);
+  if (info && info->id == id)
+    return info;
+  http_front::impl::answer_error(
+      res, 404, "no model '" + id + "' in this node's catalog");
+  return std::nullopt;
+}
+
 /// Runs `f` for a checked id, answering the manager's failures.
 template <class F> void with_model(const Request& req, Response& res, F f) {
   auto id = req.matches[1].str();
@@ -114,26 +126,20 @@ void http_front::impl::add_routes() {
   });
   srv.Get(model_route, [this](const Request& req, Response& res) {
     with_model(req, res, [&](const std::string& id) {
-      auto info = manager->get_model_info(id);
-      if (!info || info->id != id) {
-        answer_error(res, 404, "no model '" + id + "' in this node's catalog");
-        return;
-      }
-      res.set_content(v2::model_metadata(*info), json_type);
+      if (auto info = catalog_info(*manager, id, res))
+        res.set_content(v2::model_metadata(*info), json_type);
     });
   });
-  srv.Get(std::string{model_route} + "/ready", [this](const Request& req,
-                                                      Response& res) {
-    with_model(req, res, [&](const std::string& id) {
-      auto info = manager->get_model_info(id);
-      if (!info || info->id != id)
-        answer_error(res, 404, "no model '" + id + "' in this node's catalog");
-      else if (info->state != "ready")
-        answer_error(res, 400, "model '" + id + "' is " + info->state);
-      else
-        res.status = 200;
-    });
-  });
+  srv.Get(std::string{model_route} + "/ready",
+          [this](const Request& req, Response& res) {
+            with_model(req, res, [&](const std::string& id) {
+              auto info = catalog_info(*manager, id, res);
+              if (info && info->state != "ready")
+                answer_error(res, 400, "model '" + id + "' is " + info->state);
+              else if (info)
+                res.status = 200;
+            });
+          });
   srv.Post(std::string{model_route} + "/infer", [this](const Request& req,
                                                        Response& res) {
     with_model(req, res, [&](const std::string& id) { infer(id, req, res); });
@@ -183,17 +189,14 @@ void http_front::impl::add_routes() {
                  res.status = 200;
                  return;
                }
-               auto info = manager->get_model_info(id);
-               if (!info || info->id != id)
-                 answer_error(res, 404,
-                              "no model '" + id + "' in this node's catalog");
-               else if (info->refs > 0)
+               auto info = catalog_info(*manager, id, res);
+               if (info && info->refs > 0)
                  answer_error(res, 409,
                               "model '" + id + "' holds " +
                                   std::to_string(info->refs) +
                                   " lease(s): it unloads once they are "
                                   "returned, or with cmm-ctl unload --force");
-               else
+               else if (info)
                  res.status = 200;
              });
            }));

@@ -370,23 +370,26 @@ lease supervisor_state::grant(entry_slot& slot, const caf::actor_addr& holder) {
   return lease{id, entry.spec.name, slot.model, owner, token};
 }
 
-caf::result<uint32_t> supervisor_state::release(uint64_t id,
-                                                const lease_token& token) {
+result<lease_ledger::record>
+supervisor_state::take_back(uint64_t id, const lease_token& token) {
   auto sender = self->current_sender();
-  auto rec = leases.release_if(id, token, [&](const caf::actor_addr& holder) {
+  return leases.release_if(id, token, [&](const caf::actor_addr& holder) {
     return acts_for(sender, holder);
   });
+}
+
+caf::result<uint32_t> supervisor_state::release(uint64_t id,
+                                                const lease_token& token) {
+  auto rec = take_back(id, token);
   if (!rec)
     return make_error(rec.error());
   return settle_returned(*rec);
 }
 
 void supervisor_state::give_back(uint64_t id, const lease_token& token) {
-  auto sender = self->current_sender();
-  auto rec = leases.release_if(id, token, [&](const caf::actor_addr& holder) {
-    return acts_for(sender, holder);
-  });
+  auto rec = take_back(id, token);
   if (!rec) {
+    auto sender = self->current_sender();
     metrics->release_refused(rec.error().code);
     supervisor_log()->warn("refused to take back lease {} from {}: {}", id,
                            sender ? to_string(sender->address())

@@ -210,6 +210,10 @@ private:
   check_holder(const caf::actor_addr& holder,
                const caf::strong_actor_ptr& sender) const;
 
+  /// The lease `id` out of the ledger, if `token` is its token and the
+  /// sender acts for its holder.
+  result<lease_ledger::record> take_back(uint64_t id, const lease_token& token);
+
   /// Answers `drain` requests once no lease is outstanding.
   void settle_drain();
 

@@ -45,13 +45,17 @@ std::string label_text(const std::vector<std::string>& names,
   return out.empty() ? out : out + "}";
 }
 
-std::string escape_help(const std::string& x) {
+/// `x` with backslashes and newlines escaped, and double quotes too when
+/// `quotes` (label values; HELP text keeps its quotes).
+std::string escaped(const std::string& x, bool quotes) {
   std::string out;
   for (char c : x) {
     if (c == '\\')
       out += "\\\\";
     else if (c == '\n')
       out += "\\n";
+    else if (c == '"' && quotes)
+      out += "\\\"";
     else
       out += c;
   }
@@ -126,7 +130,7 @@ std::string metric_registry::render() const {
   std::lock_guard<std::mutex> guard{mtx_};
   std::string out;
   for (auto& [name, fam] : families_) {
-    out += "# HELP " + name + " " + escape_help(fam.help) + "\n";
+    out += "# HELP " + name + " " + escaped(fam.help, false) + "\n";
     out += "# TYPE " + name + " " + type_name(fam.type) + "\n";
     for (auto& [values, s] : fam.members) {
       auto labels = label_text(fam.label_names, values);
@@ -164,18 +168,7 @@ std::string metric_registry::render() const {
 }
 
 std::string escape_label_value(const std::string& x) {
-  std::string out;
-  for (char c : x) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
+  return escaped(x, true);
 }
 
 } // namespace cmm
