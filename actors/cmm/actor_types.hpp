@@ -50,6 +50,9 @@ CAF_ADD_ATOM(cmm, cmm, hello_atom, "hello")
 CAF_ADD_ATOM(cmm, cmm, report_atom, "report")
 CAF_ADD_ATOM(cmm, cmm, retry_atom, "retry")
 CAF_ADD_ATOM(cmm, cmm, give_back_atom, "giveback")
+CAF_ADD_ATOM(cmm, cmm, run_atom, "run")
+CAF_ADD_ATOM(cmm, cmm, done_atom, "done")
+CAF_ADD_ATOM(cmm, cmm, flush_atom, "flush")
 
 namespace cmm {
 
@@ -81,12 +84,18 @@ using inference_actor = caf::typed_actor<caf::replies_to<
 /// that it answers inference with `model_unloaded` until the supervisor lets
 /// it go. `move_atom` moves it to another device (tier demotion) and answers
 /// its bytes there. Load, move and free come from the supervisor that spawned
-/// it and from nobody else (`not_permitted`). Blocking work happens only
-/// here, so production spawns it detached.
+/// it and from nobody else (`not_permitted`). `run` is an inference the
+/// supervisor delegated under lease (id, token): answered to the original
+/// caller, then the lease goes back to the supervisor with `done`. `flush`
+/// is its own batching timer. Blocking work happens only here, so production
+/// spawns it detached.
 using model_actor = inference_actor::extend<
     caf::replies_to<load_atom>::with<load_report>,
     caf::replies_to<move_atom, std::string>::with<uint64_t>,
-    caf::replies_to<free_atom>::with<uint64_t>>;
+    caf::replies_to<free_atom>::with<uint64_t>,
+    caf::replies_to<run_atom, uint64_t, lease_token,
+                    std::vector<tensor>>::with<std::vector<tensor>>,
+    caf::reacts_to<flush_atom>>;
 
 /// What anyone who reaches a node may ask: acquire takes an optional holder
 /// actor whose death returns the lease (an invalid handle makes the sender
@@ -96,10 +105,15 @@ using model_actor = inference_actor::extend<
 /// actor of the holder's node, and answers the model's remaining refs;
 /// `give_back` is the same release one way: nothing answers it, and a
 /// refused one is logged and counted (`cmm_releases_refused_total`).
-/// Requests from other nodes name models by catalog id only.
+/// `run` is acquire, infer and release in one request: the caller waits for
+/// the model as long as the timespan says, the answer comes from the model
+/// actor, and the reference is held for exactly the inference. Requests from
+/// other nodes name models by catalog id only.
 using client_actor = caf::typed_actor<
     caf::replies_to<acquire_atom, model_spec, caf::actor,
                     caf::timespan>::with<lease>,
+    caf::replies_to<run_atom, model_spec, caf::timespan,
+                    std::vector<tensor>>::with<std::vector<tensor>>,
     caf::replies_to<release_atom, uint64_t, lease_token>::with<uint32_t>,
     caf::reacts_to<give_back_atom, uint64_t, lease_token>,
     caf::replies_to<is_loaded_atom, std::string>::with<bool>,
@@ -143,12 +157,14 @@ constexpr caf::timespan reply_margin = std::chrono::milliseconds{500};
 
 /// The supervisor: one per actor system, owner of every entry. Its own
 /// timers (idle, deadline) are accepted from itself only, a model actor's
-/// `report` (its model now runs as saved) from that model actor only. Nodes
-/// never publish it: other processes reach it through gates (see gate.hpp).
+/// `report` (its model now runs as saved) and `done` (a `run`'s lease comes
+/// back) from that model actor only. Nodes never publish it: other processes
+/// reach it through gates (see gate.hpp).
 using supervisor_actor = operator_actor::extend<
     caf::reacts_to<idle_atom, std::string, uint64_t>,
     caf::reacts_to<deadline_atom, std::string, uint64_t>,
-    caf::reacts_to<report_atom, std::string, load_report>>;
+    caf::reacts_to<report_atom, std::string, load_report>,
+    caf::reacts_to<done_atom, uint64_t, lease_token>>;
 
 /// A cluster node's router: the operator interface, routed (so gates put it
 /// in front of clients and operators unchanged), plus what nodes ask each
@@ -193,7 +209,8 @@ typename Inspector::result_type inspect(Inspector& f, model_info& x) {
            x.type, x.device, x.dtype, x.state, x.refs, x.idle_seconds, x.bytes,
            x.load_seconds, x.load_count, x.last_error, x.warmup_seconds,
            x.variant, x.pinned, x.location, x.cast_note, x.rss_growth_bytes,
-           x.inputs, x.outputs, x.warmup_type, x.warmup_shape);
+           x.inputs, x.outputs, x.warmup_type, x.warmup_shape, x.batching,
+           x.batches, x.batched_requests);
 }
 
 template <class Inspector>

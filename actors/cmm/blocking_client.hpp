@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +18,9 @@ namespace cmm {
 
 /// The model manager for code that is not an actor: each call blocks until
 /// the supervisor answers and throws `manager_error` on failure. Method
-/// names follow the seed's Python API. Safe to share between threads. The
+/// names follow the seed's Python API. Safe to share between threads: each
+/// call borrows a blocking actor from the client's own pool (creating one
+/// per call cost more than the call), so threads never wait on each other. The
 /// client holds its leases through a small actor of its own, so destroying
 /// the client returns every lease it still holds. On a node's client
 /// endpoint only acquire, release, infer, list and info work; the operator
@@ -58,6 +62,11 @@ public:
   /// Runs the leased model.
   std::vector<tensor> infer(const lease& held, std::vector<tensor> inputs);
 
+  /// Acquire, infer and release in one request (`run`): waits for the model
+  /// as long as the client's timeout, and as long again for the inference.
+  std::vector<tensor> infer_once(const model_spec& spec,
+                                 std::vector<tensor> inputs);
+
   bool unload_model(const std::string& name, bool force = false);
 
   std::vector<std::string> cleanup_idle_models();
@@ -95,11 +104,20 @@ private:
   /// The operator handle; throws `not_permitted` without one.
   const operator_actor& operator_handle() const;
 
+  /// A blocking actor to make one call with: an idle one of the pool, or a
+  /// new one.
+  std::unique_ptr<caf::scoped_actor> borrow_caller();
+
+  /// Returns a caller to the pool once its call is answered.
+  void return_caller(std::unique_ptr<caf::scoped_actor> caller);
+
   caf::actor_system& sys_;
   client_actor client_;
   operator_actor operator_;
   caf::timespan timeout_;
   caf::actor holder_;
+  std::mutex callers_mtx_;
+  std::vector<std::unique_ptr<caf::scoped_actor>> idle_callers_;
 };
 
 } // namespace cmm

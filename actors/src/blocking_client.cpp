@@ -79,6 +79,23 @@ blocking_client::~blocking_client() {
   caf::anon_send_exit(holder_, caf::exit_reason::user_shutdown);
 }
 
+std::unique_ptr<caf::scoped_actor> blocking_client::borrow_caller() {
+  {
+    std::lock_guard<std::mutex> guard{callers_mtx_};
+    if (!idle_callers_.empty()) {
+      auto caller = std::move(idle_callers_.back());
+      idle_callers_.pop_back();
+      return caller;
+    }
+  }
+  return std::make_unique<caf::scoped_actor>(sys_);
+}
+
+void blocking_client::return_caller(std::unique_ptr<caf::scoped_actor> caller) {
+  std::lock_guard<std::mutex> guard{callers_mtx_};
+  idle_callers_.push_back(std::move(caller));
+}
+
 template <class T, class Handle, class... Ts>
 T blocking_client::call(const Handle& dest, Ts&&... xs) {
   return call_within<T>(timeout_, dest, std::forward<Ts>(xs)...);
@@ -87,12 +104,17 @@ T blocking_client::call(const Handle& dest, Ts&&... xs) {
 template <class T, class Handle, class... Ts>
 T blocking_client::call_within(caf::timespan timeout, const Handle& dest,
                                Ts&&... xs) {
-  caf::scoped_actor self{sys_};
+  auto self = borrow_caller();
   std::optional<T> out;
   caf::error err;
-  self->request(dest, timeout, std::forward<Ts>(xs)...)
+  (*self)
+      ->request(dest, timeout, std::forward<Ts>(xs)...)
       .receive([&](T& x) { out = std::move(x); },
                [&](caf::error& x) { err = std::move(x); });
+  // A call that timed out may still be answered: that caller's mailbox is
+  // not reused.
+  if (err != caf::sec::request_timeout)
+    return_caller(std::move(self));
   if (err)
     throw manager_error(to_failure(err));
   return std::move(*out);
@@ -121,6 +143,13 @@ uint32_t blocking_client::release_model(scoped_lease& held) {
 std::vector<tensor> blocking_client::infer(const lease& held,
                                            std::vector<tensor> inputs) {
   return call<std::vector<tensor>>(held.model, infer_atom_v, std::move(inputs));
+}
+
+std::vector<tensor> blocking_client::infer_once(const model_spec& spec,
+                                                std::vector<tensor> inputs) {
+  return call_within<std::vector<tensor>>(timeout_ + timeout_ + reply_margin,
+                                          client_, run_atom_v, spec, timeout_,
+                                          std::move(inputs));
 }
 
 bool blocking_client::unload_model(const std::string& name, bool force) {

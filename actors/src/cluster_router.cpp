@@ -362,6 +362,23 @@ cluster_router_impl(router_pointer self, supervisor_actor local,
                                    spec, who, left);
             });
       },
+      [=](run_atom, const model_spec& spec, caf::timespan wait,
+          std::vector<tensor>& inputs)
+          -> caf::typed_response_promise<std::vector<tensor>> {
+        if (spec.id.empty()) {
+          auto rp = self->make_response_promise<std::vector<tensor>>();
+          rp.delegate(local, run_atom_v, spec, wait, std::move(inputs));
+          return rp;
+        }
+        // The inference itself gets the cluster's request timeout.
+        auto deadline = self->clock().now() + wait;
+        return self->state.template route<std::vector<tensor>>(
+            spec.id, [=](const supervisor_actor& sup) {
+              auto left = deadline - self->clock().now();
+              return self->request(sup, left + timeout, run_atom_v, spec, left,
+                                   inputs);
+            });
+      },
       [=](preload_atom,
           const model_spec& spec) -> caf::typed_response_promise<model_info> {
         if (spec.id.empty()) {

@@ -19,6 +19,10 @@ auto client_handlers(Self* self, Target target) {
           caf::timespan wait) {
         return self->delegate(target, x, spec, holder, wait);
       },
+      [=](run_atom x, const model_spec& spec, caf::timespan wait,
+          std::vector<tensor>& inputs) {
+        return self->delegate(target, x, spec, wait, std::move(inputs));
+      },
       [=](release_atom x, uint64_t id, const lease_token& token) {
         return self->delegate(target, x, id, token);
       },

@@ -220,10 +220,9 @@ void http_front::impl::infer(const std::string& id, const Request& req,
     answer_failure(res, decoded.error());
     return;
   }
-  auto held = manager->acquire(model_spec::by_id(id));
-  auto outputs = manager->infer(held.get(), std::move(decoded->inputs));
-  // Returned now, one-way: the answer does not wait for the release.
-  held.reset();
+  // One request: the node's model actor answers, and returns the lease.
+  auto outputs =
+      manager->infer_once(model_spec::by_id(id), std::move(decoded->inputs));
   auto encoded = v2::encode_infer_response(id, *decoded, outputs);
   if (!encoded) {
     answer_failure(res, encoded.error());

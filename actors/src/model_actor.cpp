@@ -203,6 +203,11 @@ model_actor_state::serve(const std::vector<tensor>& inputs) {
                 err->message);
     return make_error(*err);
   }
+  return forward(inputs);
+}
+
+caf::expected<std::vector<tensor>>
+model_actor_state::forward(const std::vector<tensor>& inputs) {
   try {
     auto outputs = infer(inputs);
     if (!outputs)
@@ -210,6 +215,128 @@ model_actor_state::serve(const std::vector<tensor>& inputs) {
     return std::move(*outputs);
   } catch (const std::exception& ex) {
     return make_error(errc::inference_failed, ex.what());
+  }
+}
+
+void model_actor_state::record(bool ok, duration took) {
+  if (auto* series = setup.series) {
+    series->inference_duration->observe(took);
+    (ok ? series->inferences_ok : series->inferences_failed)->add();
+  }
+  if (switched) {
+    if (auto sup = caf::actor_cast<supervisor_actor>(supervisor))
+      self->send(sup, report_atom_v, setup.entry_name, std::move(*switched));
+    switched.reset();
+  }
+}
+
+void model_actor_state::give_back(uint64_t lease_id, const lease_token& token) {
+  if (lease_id == 0)
+    return;
+  if (auto sup = caf::actor_cast<supervisor_actor>(supervisor))
+    self->send(sup, done_atom_v, lease_id, token);
+}
+
+caf::result<std::vector<tensor>>
+model_actor_state::accept(std::vector<tensor> inputs, uint64_t lease_id,
+                          const lease_token& token) {
+  std::optional<int64_t> rows;
+  if (setup.batch.enabled() && model && !check_inputs(inputs, setup.limits))
+    rows = batch_rows(inputs);
+  if (!rows) {
+    auto start = std::chrono::steady_clock::now();
+    auto out = serve(inputs);
+    record(static_cast<bool>(out), std::chrono::steady_clock::now() - start);
+    give_back(lease_id, token);
+    if (!out)
+      return std::move(out.error());
+    return std::move(*out);
+  }
+  pending.push_back({self->make_response_promise<std::vector<tensor>>(),
+                     std::move(inputs), *rows, self->clock().now(), lease_id,
+                     token});
+  // Behind everything already in the mailbox: what waits there joins.
+  if (!flush_posted) {
+    flush_posted = true;
+    self->send(self, flush_atom_v);
+  }
+  return pending.back().answer;
+}
+
+void model_actor_state::run_due(bool all) {
+  auto now = self->clock().now();
+  if (now >= timer_due)
+    timer_due = time_point::max();
+  while (!pending.empty()) {
+    std::vector<const std::vector<tensor>*> waiting;
+    for (auto& p : pending)
+      waiting.push_back(&p.inputs);
+    auto picked = pick_batch(waiting, setup.batch.max_rows);
+    int64_t rows = 0;
+    for (auto i : picked)
+      rows += pending[i].rows;
+    if (!all && !batch_due(rows, setup.batch, pending.front().arrived, now)) {
+      auto due = pending.front().arrived + setup.batch.delay;
+      if (due < timer_due) {
+        timer_due = due;
+        self->delayed_send(self, due - now, flush_atom_v);
+      }
+      return;
+    }
+    std::vector<pending_inference> batch;
+    for (auto i : picked)
+      batch.push_back(std::move(pending[i]));
+    for (auto i = picked.rbegin(); i != picked.rend(); ++i)
+      pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(*i));
+    auto start = std::chrono::steady_clock::now();
+    std::optional<std::vector<std::vector<tensor>>> parts;
+    if (batch.size() > 1 && model) {
+      std::vector<const std::vector<tensor>*> inputs;
+      std::vector<int64_t> sizes;
+      for (auto& p : batch) {
+        inputs.push_back(&p.inputs);
+        sizes.push_back(p.rows);
+      }
+      auto out = forward(concat_rows(inputs));
+      if (out) {
+        auto split = split_rows(*out, sizes);
+        if (split)
+          parts = std::move(*split);
+        else
+          log()->warn("'{}': {}; running the batch request by request",
+                      setup.entry_name, split.error().message);
+      } else {
+        log()->info("a batch of {} requests for '{}' failed ({}): running "
+                    "them one by one",
+                    batch.size(), setup.entry_name,
+                    self->system().render(out.error()));
+      }
+    }
+    if (parts) {
+      auto took = std::chrono::steady_clock::now() - start;
+      if (auto* series = setup.series) {
+        series->batches->add();
+        series->batched_requests->add(batch.size());
+      }
+      for (size_t j = 0; j < batch.size(); ++j) {
+        record(true, took);
+        batch[j].answer.deliver(std::move((*parts)[j]));
+        give_back(batch[j].lease_id, batch[j].token);
+      }
+      continue;
+    }
+    // Alone, or retried one by one so that one bad input fails only itself.
+    for (auto& p : batch) {
+      auto one_start = std::chrono::steady_clock::now();
+      auto out = serve(p.inputs);
+      record(static_cast<bool>(out),
+             std::chrono::steady_clock::now() - one_start);
+      if (out)
+        p.answer.deliver(std::move(*out));
+      else
+        p.answer.deliver(std::move(out.error()));
+      give_back(p.lease_id, p.token);
+    }
   }
 }
 
@@ -235,12 +362,13 @@ model_actor_state::infer(const std::vector<tensor>& inputs) {
   return retried;
 }
 
-model_actor::behavior_type
-model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
-                 caf::actor_addr supervisor, backend_ptr model_backend,
-                 model_actor_setup setup) {
+model_actor::behavior_type model_actor_impl(model_actor_pointer self,
+                                            caf::actor_addr supervisor,
+                                            backend_ptr model_backend,
+                                            model_actor_setup setup) {
   self->set_default_handler(refuse_unexpected);
   auto& st = self->state;
+  st.self = self;
   st.supervisor = std::move(supervisor);
   st.model_backend = std::move(model_backend);
   st.setup = std::move(setup);
@@ -250,26 +378,23 @@ model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
           return *err;
         return self->state.load();
       },
-      [self](infer_atom, const std::vector<tensor>& inputs)
-          -> caf::result<std::vector<tensor>> {
+      [self](infer_atom,
+             std::vector<tensor>& inputs) -> caf::result<std::vector<tensor>> {
+        return self->state.accept(std::move(inputs), 0, lease_token{});
+      },
+      [self](run_atom, uint64_t lease_id, const lease_token& token,
+             std::vector<tensor>& inputs) -> caf::result<std::vector<tensor>> {
+        // Delegated by the supervisor: the sender is the run's caller. The
+        // token is what makes the `done` count; a forged run costs its
+        // sender an inference and returns nothing.
+        return self->state.accept(std::move(inputs), lease_id, token);
+      },
+      [self](flush_atom) {
         auto& st = self->state;
-        auto start = std::chrono::steady_clock::now();
-        auto result = st.serve(inputs);
-        if (auto* series = st.setup.series) {
-          series->inference_duration->observe(std::chrono::steady_clock::now() -
-                                              start);
-          (result ? series->inferences_ok : series->inferences_failed)->add();
-        }
-        if (st.switched) {
-          auto sup = caf::actor_cast<supervisor_actor>(st.supervisor);
-          if (sup)
-            self->send(sup, report_atom_v, st.setup.entry_name,
-                       std::move(*st.switched));
-          st.switched.reset();
-        }
-        if (!result)
-          return std::move(result.error());
-        return std::move(*result);
+        if (self->current_sender() != self->ctrl())
+          return;
+        st.flush_posted = false;
+        st.run_due(false);
       },
       [self](move_atom, const std::string& target) -> caf::result<uint64_t> {
         auto& st = self->state;
@@ -282,6 +407,8 @@ model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
           return make_error(errc::model_unloaded, "model '" +
                                                       st.setup.entry_name +
                                                       "' is not loaded");
+        // Requests that came before the move run where they were sent.
+        st.run_due(true);
         if (auto err = st.model->move_to(*dev))
           return make_error(*err);
         log()->info("moved '{}' from {} to {}", st.setup.entry_name,
@@ -293,6 +420,7 @@ model_actor_impl(model_actor::stateful_pointer<model_actor_state> self,
         auto& st = self->state;
         if (auto err = st.check_supervisor(self->current_sender()))
           return *err;
+        st.run_due(true);
         uint64_t bytes = st.model ? st.model->bytes() : 0;
         st.model.reset();
         // Tensors below glibc's mmap threshold stay in malloc's arenas after

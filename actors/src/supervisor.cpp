@@ -33,6 +33,13 @@ supervisor_actor::behavior_type supervisor_impl(supervisor_pointer self,
              caf::timespan timeout) {
         return self->state.acquire(spec, holder, timeout);
       },
+      [self](run_atom, const model_spec& spec, caf::timespan timeout,
+             std::vector<tensor>& inputs) {
+        return self->state.run(spec, timeout, std::move(inputs));
+      },
+      [self](done_atom, uint64_t id, const lease_token& token) {
+        self->state.on_run_done(id, token);
+      },
       [self](give_back_atom, uint64_t id, const lease_token& token) {
         self->state.give_back(id, token);
       },

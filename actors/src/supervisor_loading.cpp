@@ -321,6 +321,7 @@ void supervisor_state::start_load(entry_slot& slot,
   setup.on_cast_failure = cfg.on_cast_failure;
   setup.metrics = metrics;
   setup.series = slot.series;
+  setup.batch = entry.spec.batch;
   auto me = self->address();
   if (cfg.detached_workers)
     slot.model = self->spawn<caf::detached + caf::linked>(

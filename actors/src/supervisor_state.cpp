@@ -206,19 +206,40 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
   req.holder = holder ? holder.address() : caller;
   if (req.holder != caller)
     req.caller = caller;
+  submit(std::move(req), spec, timeout, sender);
+  return rp;
+}
+
+caf::typed_response_promise<std::vector<tensor>>
+supervisor_state::run(const model_spec& spec, caf::timespan timeout,
+                      std::vector<tensor> inputs) {
+  auto sender = self->current_sender();
+  waiting_request req;
+  req.kind = waiting_request::kind_t::run;
+  req.run = self->make_response_promise<std::vector<tensor>>();
+  auto rp = req.run;
+  req.holder = caf::actor_cast<caf::actor_addr>(sender);
+  req.inputs = std::move(inputs);
+  submit(std::move(req), spec, timeout, sender);
+  return rp;
+}
+
+void supervisor_state::submit(waiting_request req, const model_spec& spec,
+                              caf::timespan timeout,
+                              const caf::strong_actor_ptr& sender) {
   auto refused = check_caller(spec, sender);
   if (!refused)
     refused = check_holder(req.holder, sender);
   if (!refused)
     refused = check_wait(timeout);
   if (refused) {
-    refuse(rp, make_error(*refused));
-    return rp;
+    answer_error(req, *refused);
+    return;
   }
   auto resolved = resolve(spec, cfg);
   if (!resolved) {
-    refuse(rp, make_error(resolved.error()));
-    return rp;
+    answer_error(req, resolved.error());
+    return;
   }
   req.patience = patience_for(spec, cfg);
   req.arrived = now();
@@ -227,25 +248,24 @@ supervisor_state::acquire(const model_spec& spec, const caf::actor& holder,
     load_request probe{resolved->path, resolved->target, resolved->precision,
                        resolved->keep_saved};
     if (auto err = model_backend->check(probe)) {
-      refuse(rp, make_error(*err));
-      return rp;
+      answer_error(req, *err);
+      return;
     }
   }
   auto slot = slot_for(*resolved);
   if (!slot) {
-    refuse(rp, slot.error());
-    return rp;
+    answer_error(req, to_failure(slot.error()));
+    return;
   }
   record_acquire((*slot)->entry.rate, now(), cfg.rate_half_life);
   enqueue(**slot, std::move(req));
-  return rp;
 }
 
 caf::typed_response_promise<model_info>
 supervisor_state::preload(const model_spec& spec) {
   auto sender = self->current_sender();
   waiting_request req;
-  req.is_preload = true;
+  req.kind = waiting_request::kind_t::preload;
   req.preload = self->make_response_promise<model_info>();
   auto rp = req.preload;
   if (auto err = check_caller(spec, sender)) {
@@ -327,23 +347,42 @@ void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
   // Each watch is one monitor: CAF removes one per demonitor.
   if (req.caller_watched)
     self->demonitor(req.caller);
-  if (req.is_preload)
-    req.preload.deliver(describe(slot.entry, now()));
-  else if (!may_grant(now(), req.deadline))
-    answer_error(req, past_deadline(slot.entry.spec.name));
-  else {
-    req.acquire.deliver(grant(slot, req.holder));
-    metrics->acquire_granted(now() - req.arrived);
+  if (req.kind == waiting_request::kind_t::preload) {
+    req.preload.deliver(describe_slot(slot, now()));
+    return;
   }
+  if (!may_grant(now(), req.deadline)) {
+    answer_error(req, past_deadline(slot.entry.spec.name));
+    return;
+  }
+  auto granted = grant(slot, req.holder);
+  metrics->acquire_granted(now() - req.arrived);
+  if (req.kind == waiting_request::kind_t::acquire) {
+    req.acquire.deliver(std::move(granted));
+    return;
+  }
+  // The model actor answers the caller and gives the lease back with
+  // `done`: the reference lasts exactly as long as the inference.
+  runs[granted.id] = {slot.model.address(), granted.token};
+  req.run.delegate(slot.model, run_atom_v, granted.id, granted.token,
+                   std::move(req.inputs));
 }
 
 void supervisor_state::answer_error(waiting_request& req, const failure& err) {
   if (req.caller_watched)
     self->demonitor(req.caller);
-  if (req.is_preload)
+  switch (req.kind) {
+  case waiting_request::kind_t::preload:
     req.preload.deliver(make_error(err));
-  else
+    return;
+  case waiting_request::kind_t::acquire:
     refuse(req.acquire, make_error(err));
+    return;
+  case waiting_request::kind_t::run:
+    metrics->acquire_refused(err.code);
+    req.run.deliver(make_error(err));
+    return;
+  }
 }
 
 failure supervisor_state::past_deadline(const std::string& name) {
@@ -400,6 +439,44 @@ void supervisor_state::give_back(uint64_t id, const lease_token& token) {
   settle_returned(*rec);
 }
 
+void supervisor_state::on_run_done(uint64_t id, const lease_token& token) {
+  auto sender = self->current_sender();
+  auto i = runs.find(id);
+  if (i == runs.end() || !sender || sender->address() != i->second.model) {
+    supervisor_log()->warn("dropped a run's end for lease {} that the model "
+                           "actor of that run did not send",
+                           id);
+    return;
+  }
+  // The model actor passes on what the run came with: a forged run with
+  // a wrong token must not take the real one's entry along.
+  auto rec = leases.release_if(id, token, [](auto&) { return true; });
+  if (!rec && rec.error().code == errc::not_permitted) {
+    metrics->release_refused(rec.error().code);
+    supervisor_log()->warn("refused the end of run {}: {}", id,
+                           to_string(rec.error()));
+    return;
+  }
+  runs.erase(i);
+  // Unknown: its caller went down during the run and took it back.
+  if (rec)
+    settle_returned(*rec);
+}
+
+void supervisor_state::return_runs(const caf::actor_addr& model) {
+  for (auto i = runs.begin(); i != runs.end();) {
+    if (i->second.model != model) {
+      ++i;
+      continue;
+    }
+    auto rec = leases.release_if(i->first, i->second.token,
+                                 [](auto&) { return true; });
+    i = runs.erase(i);
+    if (rec)
+      settle_returned(*rec);
+  }
+}
+
 uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
   if (rec.holder && !leases.holds(rec.holder))
     self->demonitor(rec.holder);
@@ -438,6 +515,7 @@ void supervisor_state::on_actor_down(const caf::down_msg& msg) {
     }
     for (auto& [device, bytes] : releasing)
       room_freed(device);
+    return_runs(msg.source);
     return;
   }
   for (auto& [name, slot] : slots) {
@@ -473,7 +551,7 @@ std::vector<model_info> supervisor_state::list() const {
   std::vector<model_info> result;
   auto t = now();
   for (auto& [name, slot] : slots)
-    result.push_back(describe(slot.entry, t));
+    result.push_back(describe_slot(slot, t));
   for (auto& [id, entry] : cfg.models)
     if (slots.count(id) == 0)
       result.push_back(describe_unused(id));
@@ -483,10 +561,20 @@ std::vector<model_info> supervisor_state::list() const {
 caf::result<model_info> supervisor_state::info(const std::string& name) const {
   auto i = slots.find(name);
   if (i != slots.end())
-    return describe(i->second.entry, now());
+    return describe_slot(i->second, now());
   if (cfg.models.count(name) > 0)
     return describe_unused(name);
   return make_error(not_known(name));
+}
+
+model_info supervisor_state::describe_slot(const entry_slot& slot,
+                                           time_point t) const {
+  auto out = describe(slot.entry, t);
+  if (slot.series) {
+    out.batches = slot.series->batches->value();
+    out.batched_requests = slot.series->batched_requests->value();
+  }
+  return out;
 }
 
 model_info supervisor_state::describe_unused(const std::string& id) const {
@@ -571,8 +659,11 @@ bool supervisor_state::from_self() const {
 
 void supervisor_state::on_exit(const caf::exit_msg& msg) {
   // An abandoned actor may have ended before it was unlinked.
-  if (retired_models.erase(msg.source) > 0 || abandoned.count(msg.source) > 0)
+  if (retired_models.count(msg.source) > 0 || abandoned.count(msg.source) > 0) {
+    retired_models.erase(msg.source);
+    return_runs(msg.source);
     return;
+  }
   for (auto& [name, slot] : slots) {
     if (!slot.model || slot.model.address() != msg.source)
       continue;
@@ -589,6 +680,8 @@ void supervisor_state::on_exit(const caf::exit_msg& msg) {
       enter(slot, entry_state::unloading);
       on_unloaded(name, slot.entry.instance, "its actor died");
     }
+    // Its runs' callers got an error from CAF; their leases come back.
+    return_runs(msg.source);
     return;
   }
   self->quit(msg.reason);

@@ -53,15 +53,20 @@ private:
 };
 
 /// A request waiting for its model to become ready: an acquire (answered
-/// with a lease) or a preload (answered with the model's info).
+/// with a lease), a preload (answered with the model's info) or a run
+/// (delegated to the model actor with its inputs, under a lease).
 struct waiting_request {
+  enum class kind_t { acquire, preload, run };
+
   uint64_t id = 0;
+  kind_t kind = kind_t::acquire;
   /// When it arrived, for the acquire wait histogram.
   time_point arrived;
   waiting_mark queued;
   caf::typed_response_promise<lease> acquire;
   caf::typed_response_promise<model_info> preload;
-  bool is_preload = false;
+  caf::typed_response_promise<std::vector<tensor>> run;
+  std::vector<tensor> inputs;
   caf::actor_addr holder;
   /// The caller, when another actor is to hold the lease: watched while the
   /// request waits, so that a caller that dies takes its request along
@@ -94,6 +99,13 @@ struct entry_slot {
 /// The supervisor's leases: held by actors, on model actors.
 using lease_ledger = lease_table<caf::actor_addr, model_actor>;
 
+/// A `run`'s lease while its model actor infers: only that actor's `done`
+/// returns it.
+struct running_lease {
+  caf::actor_addr model;
+  lease_token token;
+};
+
 /// The supervisor's state and the logic of its handlers. Every handler runs
 /// here, one message at a time, which is why nothing is locked. The logic is
 /// spread over three files: requests and leases (supervisor_state.cpp),
@@ -108,6 +120,8 @@ struct supervisor_state {
   client_actor gate;
   std::map<std::string, entry_slot> slots;
   lease_ledger leases;
+  /// The leases of runs in flight, by lease id.
+  std::map<uint64_t, running_lease> runs;
   /// Model actors given up on (a load, move or free past its timeout, a
   /// load cancelled): what each may still hold, by device, counts as
   /// releasing until it has terminated.
@@ -142,6 +156,16 @@ struct supervisor_state {
 
   caf::typed_response_promise<model_info> preload(const model_spec& spec);
 
+  /// Acquire, infer, release: the sender holds the lease while the model
+  /// actor, which answers it, infers.
+  caf::typed_response_promise<std::vector<tensor>>
+  run(const model_spec& spec, caf::timespan timeout,
+      std::vector<tensor> inputs);
+
+  /// A model actor finished a run: its lease comes back. Taken from the
+  /// model actor the run went to only.
+  void on_run_done(uint64_t id, const lease_token& token);
+
   caf::result<uint32_t> release(uint64_t id, const lease_token& token);
 
   /// `release` one way: a refusal is logged and counted, never answered.
@@ -153,6 +177,9 @@ struct supervisor_state {
   std::vector<model_info> list() const;
 
   caf::result<model_info> info(const std::string& name) const;
+
+  /// An entry as `info` reports it, with its batching counts.
+  model_info describe_slot(const entry_slot& slot, time_point t) const;
 
   /// A catalog id that has no entry yet, as absent; one that cannot be
   /// resolved says why in `last_error`.
@@ -220,6 +247,14 @@ private:
   /// Finds or creates the slot for a resolved spec; none with the error
   /// when the name is taken by a different placement.
   caf::expected<entry_slot*> slot_for(const resolved_spec& spec);
+
+  /// Checks an acquire or run and queues it on its entry (`enqueue`), or
+  /// answers why not.
+  void submit(waiting_request req, const model_spec& spec,
+              caf::timespan timeout, const caf::strong_actor_ptr& sender);
+
+  /// Returns the leases of the runs that went to `model`, which is gone.
+  void return_runs(const caf::actor_addr& model);
 
   /// Answers `req` at once if the entry is ready; otherwise queues it on
   /// the slot, arms its caller's deadline and makes sure a load is under

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cmm/batching.hpp"
 #include "cmm/clock.hpp"
 #include "cmm/warmup_spec.hpp"
 
@@ -42,6 +43,8 @@ struct catalog_entry {
   std::vector<model_variant> fallbacks;
   /// How long a load may take; none: the manager's `cmm.load-timeout`.
   std::optional<duration> load_timeout;
+  /// Dynamic batching of its inference requests; off by default.
+  batch_policy batch;
 };
 
 /// Catalog entries by id.
@@ -50,7 +53,8 @@ using catalog = std::map<std::string, catalog_entry>;
 /// Parses the config form of one entry:
 /// `PATH,TYPE[,DEVICE[,DTYPE[,OPTION...]]]` with options `pin`, `demote`,
 /// `warmup=DTYPE:DIMxDIM*RUNS`, `fallback=LABEL:PATH` (repeatable) and
-/// `load-timeout=DURATION` (positive, e.g. `90s`).
+/// `load-timeout=DURATION` (positive, e.g. `90s`) and `batch=MAX:DELAY`
+/// (see batching.hpp).
 /// Leaves `out` untouched on error.
 bool parse_catalog_entry(const std::string& id, const std::string& text,
                          catalog_entry& out);

@@ -32,6 +32,9 @@ struct model_metrics {
   metric_counter* inferences_ok = nullptr;
   metric_counter* inferences_failed = nullptr;
   metric_histogram* inference_duration = nullptr;
+  /// Forwards run for more than one request, and the requests they served.
+  metric_counter* batches = nullptr;
+  metric_counter* batched_requests = nullptr;
   std::string name;
   std::string device;
 

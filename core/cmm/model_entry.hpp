@@ -96,6 +96,12 @@ struct model_info {
   /// first input is known to take (empty type otherwise).
   std::string warmup_type;
   std::vector<int64_t> warmup_shape;
+  /// The catalog's `batch=MAX:DELAY`; empty when the model does not batch.
+  std::string batching;
+  /// Forwards the model actor ran for more than one request, and the
+  /// requests they served (their mean size is the quotient).
+  uint64_t batches = 0;
+  uint64_t batched_requests = 0;
 };
 
 model_info describe(const model_entry& entry, time_point now);

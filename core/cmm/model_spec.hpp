@@ -53,6 +53,7 @@ struct resolved_spec {
   std::vector<model_variant> fallbacks;
   /// The catalog entry's load timeout, else the manager's.
   duration load_timeout{0};
+  batch_policy batch;
 };
 
 /// The files a resolved spec may load, in order of preference: its own path

@@ -25,7 +25,8 @@ namespace cmm {
 /// `measured=N` the loaded model reports N bytes while estimates say
 /// `bytes` (a file that estimates badly). Simulated
 /// models echo their inputs (floating ones cast to the model precision) and
-/// reject an empty input list as `bad_input`. Accepts devices `cpu` and
+/// reject an empty input list as `bad_input` (with `reject_negative=1`
+/// also any input holding a negative value). Accepts devices `cpu` and
 /// `sim:N`. Thread-safe: model actors load concurrently. Create it with
 /// `std::make_shared`: its models keep it alive.
 class sim_backend : public backend,

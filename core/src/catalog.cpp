@@ -41,6 +41,12 @@ bool apply_option(const std::string& option, catalog_entry& entry) {
     entry.load_timeout = *timeout;
     return true;
   }
+  if (key == "batch") {
+    auto policy = parse_batch_policy(value);
+    if (policy)
+      entry.batch = *policy;
+    return policy.has_value();
+  }
   if (key == "fallback") {
     auto colon = value.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == value.size())

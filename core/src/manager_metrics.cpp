@@ -52,6 +52,11 @@ manager_metrics::manager_metrics() {
             {"model", "device", "outcome"});
   r.declare("cmm_model_inference_duration_seconds", t::histogram,
             "Time the model actor spent on one inference request", per_model);
+  r.declare("cmm_model_batches_total", t::counter,
+            "Forwards the model actor ran for more than one request",
+            per_model);
+  r.declare("cmm_model_batched_requests_total", t::counter,
+            "Inference requests served by a batched forward", per_model);
   r.declare("cmm_device_capacity_bytes", t::gauge,
             "Bytes the device's budget may hold", {"device"});
   r.declare("cmm_device_used_bytes", t::gauge,
@@ -110,6 +115,9 @@ model_metrics& manager_metrics::model(const std::string& name,
                                    {name, device, "failure"});
   m.inference_duration =
       &r.histogram("cmm_model_inference_duration_seconds", {name, device});
+  m.batches = &r.counter("cmm_model_batches_total", {name, device});
+  m.batched_requests =
+      &r.counter("cmm_model_batched_requests_total", {name, device});
   m.entered(entry_state::absent);
   return m;
 }

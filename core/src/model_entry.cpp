@@ -42,6 +42,8 @@ model_info describe(const model_entry& entry, time_point now) {
     info.warmup_type = to_string(entry.spec.warmup->type);
     info.warmup_shape = entry.spec.warmup->shape;
   }
+  if (entry.spec.batch.enabled())
+    info.batching = to_string(entry.spec.batch);
   return info;
 }
 

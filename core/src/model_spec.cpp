@@ -109,6 +109,7 @@ result<resolved_spec> resolve(const model_spec& spec,
     out.pinned = entry.pinned;
     out.demote = entry.demote;
     out.warmup = entry.warmup;
+    out.batch = entry.batch;
     out.fallbacks = entry.fallbacks;
     out.load_timeout = entry.load_timeout.value_or(cfg.load_timeout);
   } else {

@@ -19,6 +19,9 @@ struct sim_params {
   uint32_t fail_times = UINT32_MAX;
   /// Cast to another precision than fp32, the model fails every inference.
   bool cast_fails = false;
+  /// Fails an inference whose inputs hold a negative value (a model that
+  /// checks its inputs' range, as an embedding checks its indices).
+  bool reject_negative = false;
 };
 
 std::optional<sim_params> parse_sim_path(const std::string& path) {
@@ -49,6 +52,8 @@ std::optional<sim_params> parse_sim_path(const std::string& path) {
         params.fail = value;
       else if (key == "cast_fails")
         params.cast_fails = value == "1";
+      else if (key == "reject_negative")
+        params.reject_negative = value == "1";
       else if (key == "fail_times")
         params.fail_times = static_cast<uint32_t>(std::stoul(value));
       else
@@ -79,10 +84,11 @@ class sim_model : public loaded_model {
 public:
   sim_model(std::shared_ptr<sim_backend> owner, uint64_t bytes,
             uint64_t infer_ms, dtype precision, device where, bool as_saved,
-            bool cast_fails)
+            bool cast_fails, bool reject_negative)
       : owner_(std::move(owner)), bytes_(bytes), infer_ms_(infer_ms),
         precision_(precision), where_(std::move(where)), as_saved_(as_saved),
-        cast_(precision != dtype::f32), broken_(cast_ && cast_fails) {
+        cast_(precision != dtype::f32), broken_(cast_ && cast_fails),
+        reject_negative_(reject_negative) {
     owner_->on_model_moved(bytes_, nullptr, &where_);
   }
 
@@ -108,6 +114,12 @@ public:
                          " (saved as fp32); inference failed (simulated)"};
     if (infer_ms_ > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds{infer_ms_});
+    if (reject_negative_)
+      for (auto& x : inputs)
+        for (auto v : x.to_floats())
+          if (v < 0)
+            return failure{errc::bad_input,
+                           "the simulated model rejects negative inputs"};
     std::vector<tensor> outputs;
     for (auto& x : inputs) {
       if (is_floating(x.type) && x.type != precision_)
@@ -136,6 +148,7 @@ private:
   bool as_saved_;
   bool cast_;
   bool broken_;
+  bool reject_negative_;
 };
 
 std::optional<failure> sim_backend::check(const load_request& req) const {
@@ -170,7 +183,7 @@ sim_backend::load(const load_request& req) {
   return std::unique_ptr<loaded_model>{
       new sim_model(shared_from_this(), params.measured.value_or(params.bytes),
                     params.infer_ms, precision, req.target, req.keep_saved,
-                    params.cast_fails)};
+                    params.cast_fails, params.reject_negative)};
 }
 
 uint64_t sim_backend::estimate_bytes(const load_request& req) const {

@@ -103,6 +103,31 @@ TEST_CASE_METHOD(ctl_fixture,
   CHECK(listed("beta").at("refs") == 0);
 }
 
+TEST_CASE_METHOD(ctl_fixture,
+                 "run --fused acquires, infers and releases in one request",
+                 "[ctl]") {
+  auto run = ctl({"run", "alpha", "--fused"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto lines = lines_of(run.out);
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] == "model    alpha (fused run)");
+  CHECK(lines[1] == "input    fp32 [1x64]");
+  CHECK(lines[2] == "output   bf16 [1x64]");
+  CHECK(
+      std::regex_match(lines[3], std::regex{R"(^run +[0-9]+\.[0-9]{3} ms$)"}));
+  auto doc = ctl_json({"run", "beta", "--fused", "--input", "int64:2x3"});
+  CHECK(doc.at("model") == "beta");
+  CHECK(doc.at("fused") == true);
+  REQUIRE(doc.at("outputs").size() == 1);
+  CHECK(doc.at("outputs").at(0).at("shape").at(1) == 3);
+  CHECK(doc.at("run_ms") >= 0);
+  CHECK(listed("alpha").at("refs") == 0);
+  CHECK(listed("beta").at("refs") == 0);
+  auto missing = ctl({"run", "nope", "--fused"});
+  CHECK(missing.exit_code == 1);
+}
+
 TEST_CASE_METHOD(ctl_fixture, "unload-all answers how many it unloaded",
                  "[ctl]") {
   REQUIRE(ctl({"load", "alpha"}).exit_code == 0);

@@ -60,6 +60,8 @@ TEST_CASE("verb options are parsed and checked against the verb",
   auto run = parse_ctl_options({"--port=1", "run", "m", "--input=int64:2x3"});
   CHECK(run.input.type == cmm::dtype::i64);
   CHECK(run.input.shape == std::vector<int64_t>{2, 3});
+  CHECK_FALSE(run.fused);
+  CHECK(parse_ctl_options({"--port=1", "run", "m", "--fused"}).fused);
   CHECK(parse_ctl_options({"--port=1", "unload-all"}).command ==
         verb::unload_all);
 }

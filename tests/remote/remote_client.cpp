@@ -2,12 +2,16 @@
 // node, acquires one model by catalog id and prints "holding ID of NAME with
 // token HIGH LOW"; with --client.hold it then keeps the lease until a line or
 // end of input arrives on stdin (a test kills it meanwhile), and finally
-// releases it.
+// releases it. With --client.run it sends one fused run of the model instead,
+// prints "running" and waits on stdin the same way before it waits for the
+// answer.
 // Exit status: 0 done, 2 bad options, 3 cannot connect, 4 acquire failed.
 
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/config_option_adder.hpp>
@@ -27,13 +31,37 @@ public:
         .add<std::string>("host", "node address (default 127.0.0.1)")
         .add<uint16_t>("port", "node port")
         .add<std::string>("model", "catalog id to acquire")
-        .add<bool>("hold", "keep the lease until stdin has a line or closes");
+        .add<bool>("hold", "keep the lease until stdin has a line or closes")
+        .add<bool>("run", "send one run instead of acquiring");
     cmm::declare_tls_options(custom_options_);
     set("middleman.heartbeat-interval",
         caf::timespan{std::chrono::milliseconds{200}});
     set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{1}});
   }
 };
+
+/// Sends one run of `model` on a thread of its own, says so, and waits for
+/// stdin before it waits for the answer.
+int run_once(cmm::blocking_client& client, const std::string& model) {
+  std::vector<float> values(16, 0.5f);
+  auto input = cmm::make_tensor_from_floats(cmm::dtype::f32, {1, 16}, values);
+  std::string outcome;
+  std::thread runner{[&] {
+    try {
+      client.infer_once(cmm::model_spec::by_id(model), {input});
+      outcome = "ran";
+    } catch (const cmm::manager_error& err) {
+      outcome = std::string{"run failed: "} + err.what();
+    }
+  }};
+  std::printf("running\n");
+  std::fflush(stdout);
+  std::string line;
+  std::getline(std::cin, line);
+  runner.join();
+  std::printf("%s\n", outcome.c_str());
+  return outcome == "ran" ? 0 : 4;
+}
 
 int run(client_config& cfg) {
   caf::actor_system sys{cfg};
@@ -46,6 +74,8 @@ int run(client_config& cfg) {
     return 3;
   }
   cmm::blocking_client client{sys, *node, std::chrono::seconds{10}};
+  if (caf::get_or(cfg, "client.run", false))
+    return run_once(client, model);
   try {
     auto held = client.acquire(cmm::model_spec::by_id(model));
     std::printf("holding %llu of %s with token %llu %llu\n",

@@ -17,6 +17,7 @@ node_options remote_catalog(const std::string& tiny_path) {
       {"echof16", "sim://echof16?bytes=1000,base,cpu,fp16"},
       {"tiny", tiny_path + ",base,cpu,fp32"},
       {"slow", "sim://slow?bytes=1000&load_ms=3000,base,cpu,fp32"},
+      {"slowrun", "sim://slowrun?bytes=1000&infer_ms=4000,base,cpu,fp32"},
   };
   return out;
 }

@@ -3,7 +3,8 @@
 // One node serving the remote tests' catalog, and a client system in this
 // process connected to it. The catalog: simulated echo models in fp32, bf16
 // and fp16 (they return float inputs unchanged when the dtypes match),
-// `slow`, a simulated model that takes 3 s to load, and `tiny`, a small real
+// `slow`, a simulated model that takes 3 s to load, `slowrun`, one that takes
+// 4 s per inference, and `tiny`, a small real
 // TorchScript model generated into the temp directory.
 
 #include <memory>

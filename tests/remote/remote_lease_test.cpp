@@ -141,3 +141,26 @@ TEST_CASE_METHOD(test::remote_fixture,
   auto returned = wait_for_refs(observer, "echo32", 0, 3s);
   CHECK(returned);
 }
+
+TEST_CASE_METHOD(test::remote_fixture,
+                 "a client process killed during its run has the run's "
+                 "reference returned before the inference ends",
+                 "[remote][lease][run]") {
+  blocking_client observer{client.sys(), endpoint, 10s};
+  { auto loaded = observer.acquire(model_spec::by_id("slowrun")); }
+  REQUIRE(wait_for_refs(observer, "slowrun", 0, 5s));
+  test::child_process runner{{CMM_REMOTE_CLIENT,
+                              "--client.port=" + std::to_string(node->port()),
+                              "--client.model=slowrun", "--client.run"}};
+  auto line = runner.wait_for_line("running", 15s);
+  INFO(runner.out());
+  REQUIRE(line);
+  // The run is in the model actor, which takes 4 s for it.
+  REQUIRE(wait_for_refs(observer, "slowrun", 1, 5s));
+  runner.signal(SIGKILL);
+  REQUIRE(runner.wait(5s));
+  auto returned = wait_for_refs(observer, "slowrun", 0, 5s);
+  REQUIRE(returned);
+  CHECK(*returned < 3s);
+  test::check_node_serves(*this);
+}

@@ -209,3 +209,30 @@ TEST_CASE_METHOD(test::remote_fixture,
   CHECK(held.get().name == "echo32");
   CHECK(remote.get_model_info("echo32")->refs == 1);
 }
+
+TEST_CASE_METHOD(test::remote_fixture,
+                 "a remote run answers what acquire and infer answer and "
+                 "holds nothing afterwards",
+                 "[remote][run]") {
+  blocking_client remote{client.sys(), endpoint, 10s};
+  auto input = floats_of_shape(3, blueprint.width);
+  auto fused = remote.infer_once(model_spec::by_id("tiny"), {input});
+  auto held = remote.acquire(model_spec::by_id("tiny"));
+  auto stepwise = remote.infer(held.get(), {input});
+  REQUIRE(fused.size() == stepwise.size());
+  for (size_t i = 0; i < fused.size(); ++i) {
+    CHECK(fused[i].shape == stepwise[i].shape);
+    CHECK(*fused[i].bytes == *stepwise[i].bytes);
+  }
+  // The run's reference came back before its answer left the node.
+  CHECK(remote.release_model(held) == 0);
+  CHECK(remote.get_model_info("tiny")->load_count == 1);
+  try {
+    remote.infer_once(model_spec::by_path("sim://sneaky?bytes=10", "base"),
+                      {input});
+    FAIL("a remote run by path was served");
+  } catch (const manager_error& err) {
+    CHECK(err.code() == errc::not_permitted);
+  }
+  CHECK_FALSE(remote.is_model_loaded("sim://sneaky?bytes=10"));
+}

@@ -30,7 +30,7 @@ const std::vector<verb_syntax>& verbs() {
       {"reset", verb::reset, true, {}},
       {"cleanup", verb::cleanup, false, {}},
       {"devices", verb::devices, false, {}},
-      {"run", verb::run, true, {"input", "type"}},
+      {"run", verb::run, true, {"input", "type", "fused"}},
       {"hold", verb::hold, true, {"for", "type"}},
       {"watch", verb::watch, false, {"interval", "count"}},
   };
@@ -43,7 +43,7 @@ const std::vector<verb_syntax>& verbs() {
 
 bool is_flag(std::string_view name) {
   return name == "json" || name == "force" || name == "help" ||
-         name == "loaded";
+         name == "fused" || name == "loaded";
 }
 
 milliseconds duration_value(std::string_view name, const std::string& text) {
@@ -91,6 +91,8 @@ void apply(ctl_options& out, std::string_view name, const std::string& value,
     out.force = true;
   else if (name == "loaded")
     out.loaded = true;
+  else if (name == "fused")
+    out.fused = true;
   else if (name == "input")
     out.input = input_value(value);
   else if (name == "type")

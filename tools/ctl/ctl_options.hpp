@@ -54,6 +54,8 @@ struct ctl_options {
   bool force = false;
   /// `list`: only the models that are ready.
   bool loaded = false;
+  /// `run --fused`: one request that acquires, infers and releases.
+  bool fused = false;
   /// `run`: the generated input (`--input DTYPE:DIMS`).
   warmup_spec input{dtype::f32, {1, 64}, 1};
   /// `load`, `run`, `hold`: the model type sent along with a path.

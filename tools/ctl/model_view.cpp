@@ -39,7 +39,10 @@ nlohmann::ordered_json model_json(const model_info& x) {
           {"pinned", x.pinned},
           {"last_error", x.last_error},
           {"cast_note", x.cast_note},
-          {"rss_growth_bytes", x.rss_growth_bytes}};
+          {"rss_growth_bytes", x.rss_growth_bytes},
+          {"batching", x.batching},
+          {"batches", x.batches},
+          {"batched_requests", x.batched_requests}};
 }
 
 nlohmann::ordered_json models_json(const std::vector<model_info>& rows) {
@@ -110,6 +113,13 @@ std::string model_details(const model_info& x) {
   if (x.rss_growth_bytes > 0)
     line("RSS growth MB", megabytes(x.rss_growth_bytes) +
                               " (loading it grew the process by that much)");
+  if (!x.batching.empty())
+    line("batching",
+         fmt::format("{} ({} batches, mean {:.1f} requests)", x.batching,
+                     x.batches,
+                     x.batches == 0 ? 0.0
+                                    : static_cast<double>(x.batched_requests) /
+                                          static_cast<double>(x.batches)));
   return out;
 }
 

@@ -1,5 +1,6 @@
 // `run MODEL`: acquire, one inference on a generated input, release, each
-// step timed on the client's clock.
+// step timed on the client's clock; with `--fused` the three are one
+// request, timed as a whole.
 
 #include <chrono>
 
@@ -29,27 +30,35 @@ nlohmann::ordered_json tensor_meta(const tensor& x) {
   return {{"dtype", to_string(x.type)}, {"shape", x.shape}};
 }
 
+nlohmann::ordered_json outputs_meta(const std::vector<tensor>& outputs) {
+  auto meta = nlohmann::ordered_json::array();
+  for (auto& x : outputs)
+    meta.push_back(tensor_meta(x));
+  return meta;
+}
+
+std::string outputs_text(const std::vector<tensor>& outputs) {
+  std::string text;
+  for (auto& x : outputs)
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", to_string(x.type),
+                        shape_text(x.shape));
+  return text.empty() ? "(none)" : text;
+}
+
 void print_report(const ctl_options& opts, const lease& held,
                   const tensor& input, const std::vector<tensor>& outputs,
                   const run_timings& t, uint32_t refs_after) {
   if (opts.json) {
-    auto output_meta = nlohmann::ordered_json::array();
-    for (auto& x : outputs)
-      output_meta.push_back(tensor_meta(x));
     print_json({{"model", held.name},
                 {"lease", held.id},
                 {"input", tensor_meta(input)},
-                {"outputs", std::move(output_meta)},
+                {"outputs", outputs_meta(outputs)},
                 {"acquire_ms", t.acquire_ms},
                 {"infer_ms", t.infer_ms},
                 {"release_ms", t.release_ms},
                 {"refs_after", refs_after}});
     return;
   }
-  std::string out_text;
-  for (auto& x : outputs)
-    out_text += fmt::format("{}{} {}", out_text.empty() ? "" : ", ",
-                            to_string(x.type), shape_text(x.shape));
   print_text(fmt::format("model    {} (lease {})\n"
                          "input    {} {}\n"
                          "output   {}\n"
@@ -58,9 +67,27 @@ void print_report(const ctl_options& opts, const lease& held,
                          "release  {:.3f} ms\n"
                          "refs     {} after release\n",
                          held.name, held.id, to_string(input.type),
-                         shape_text(input.shape),
-                         out_text.empty() ? "(none)" : out_text, t.acquire_ms,
-                         t.infer_ms, t.release_ms, refs_after));
+                         shape_text(input.shape), outputs_text(outputs),
+                         t.acquire_ms, t.infer_ms, t.release_ms, refs_after));
+}
+
+void print_fused_report(const ctl_options& opts, const tensor& input,
+                        const std::vector<tensor>& outputs, double run_ms) {
+  if (opts.json) {
+    print_json({{"model", opts.model},
+                {"fused", true},
+                {"input", tensor_meta(input)},
+                {"outputs", outputs_meta(outputs)},
+                {"run_ms", run_ms}});
+    return;
+  }
+  print_text(fmt::format("model    {} (fused run)\n"
+                         "input    {} {}\n"
+                         "output   {}\n"
+                         "run      {:.3f} ms\n",
+                         opts.model, to_string(input.type),
+                         shape_text(input.shape), outputs_text(outputs),
+                         run_ms));
 }
 
 } // namespace
@@ -68,6 +95,12 @@ void print_report(const ctl_options& opts, const lease& held,
 exit_code run_model_verb(node_session& node, const ctl_options& opts) {
   auto& client = node.client();
   auto input = warmup_input(opts.input);
+  if (opts.fused) {
+    auto start = steady::now();
+    auto outputs = client.infer_once(requested_spec(opts), {input});
+    print_fused_report(opts, input, outputs, to_ms(steady::now() - start));
+    return exit_code::ok;
+  }
   run_timings t;
   auto start = steady::now();
   auto held = client.acquire(requested_spec(opts));

@@ -39,9 +39,10 @@ verbs (MODEL is a catalog id; the node refuses file paths):
                                tries the file again
   cleanup                      unload models idle past the idle timeout
   devices                      memory budget of every device
-  run MODEL [--input DTYPE:DIMS]
+  run MODEL [--input DTYPE:DIMS] [--fused]
                                acquire, infer on a generated input (default
-                               fp32:1x64), release; prints timings in ms
+                               fp32:1x64), release; prints timings in ms;
+                               --fused: all three as one request (`run`)
   hold MODEL --for D           acquire, keep the lease for D, release
   watch [--interval D] [--count N]
                                live table (refreshes every D, default 1s;
