@@ -8,6 +8,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "echo_actor.hpp"
 #include "stopwatch.hpp"
 
 namespace cmm::bench {
@@ -53,15 +54,6 @@ caf::behavior client_actor(caf::event_based_actor* self,
   self->attach_functor([next] { *next = nullptr; });
   return {[=](caf::ok_atom) { (*next)(); }};
 }
-
-class echo_actor : public caf::event_based_actor {
-public:
-  using caf::event_based_actor::event_based_actor;
-
-  caf::behavior make_behavior() override {
-    return {[](caf::ok_atom x) { return x; }};
-  }
-};
 
 } // namespace
 

@@ -31,6 +31,7 @@ bench_plan plan_for(bench_mode mode) {
     plan.churn_requests = 120;
     plan.churn_decisions = 2000;
     plan.remote_pairs = 100;
+    plan.batch_requests = 256;
     plan.scale_catalog = 1000;
     plan.scale_resident = 100;
     plan.scale_pairs = 640;
@@ -48,6 +49,7 @@ bench_plan plan_for(bench_mode mode) {
     plan.churn_requests = 12000;
     plan.churn_decisions = 500000;
     plan.remote_pairs = 20000;
+    plan.batch_requests = 40000;
     plan.scale_pairs = 200000;
     break;
   }

@@ -53,6 +53,10 @@ struct bench_plan {
   // -- remote: pairs and inferences per row ---------------------------------
   size_t remote_pairs = 2000;
 
+  // -- batch: requests per MLP row (a quarter for the conv stack) ------------
+  size_t batch_requests = 4000;
+  std::vector<size_t> batch_clients = {1, 16, 64};
+
   // -- scale -----------------------------------------------------------------
   size_t scale_catalog = 10000;
   size_t scale_resident = 1000;

@@ -42,6 +42,17 @@ actor_step acquire_give_back_step(client_actor sup, model_spec spec) {
   };
 }
 
+actor_step run_step(client_actor sup, model_spec spec,
+                    std::vector<tensor> inputs) {
+  return [sup, spec, inputs](caf::event_based_actor* self,
+                             std::function<void(bool)> done) {
+    self->request(sup, request_timeout + request_timeout + reply_margin,
+                  run_atom_v, spec, caf::timespan{request_timeout}, inputs)
+        .then([done](const std::vector<tensor>&) { done(true); },
+              [done](caf::error&) { done(false); });
+  };
+}
+
 actor_step infer_step(inference_actor model, std::vector<tensor> inputs) {
   return [model, inputs](caf::event_based_actor* self,
                          std::function<void(bool)> done) {

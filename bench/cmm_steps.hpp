@@ -22,6 +22,11 @@ actor_step acquire_release_step(client_actor sup,
 /// round trip per step.
 actor_step acquire_give_back_step(client_actor sup, model_spec spec);
 
+/// Acquire, infer and release as one request (`run`): the model actor
+/// answers.
+actor_step run_step(client_actor sup, model_spec spec,
+                    std::vector<tensor> inputs);
+
 /// Runs `inputs` on a leased model.
 actor_step infer_step(inference_actor model, std::vector<tensor> inputs);
 

@@ -91,18 +91,31 @@ client_run scoped_floor_run(caf::actor_system& sys, caf::actor echo,
   });
 }
 
-client_run blocking_run(blocking_client& client, size_t threads, size_t pairs) {
+/// The smallest input worth a run: one row of four floats.
+tensor tiny_input() {
+  return make_tensor_from_floats(dtype::f32, {1, 4}, {1, 2, 3, 4});
+}
+
+/// `step` from `threads` threads at once, `pairs` steps in all.
+client_run blocking_run(size_t threads, size_t pairs, thread_step step) {
   thread_clients_options opts;
   opts.threads = threads;
   opts.steps_each = std::max<size_t>(1, pairs / threads);
-  auto spec = model_spec::by_path(warm_path, "base");
-  return run_client_threads(opts, [&client, spec]() -> thread_step {
-    return [&client, spec] {
-      auto held = client.acquire(spec);
-      client.release_model(held);
-      return true;
-    };
-  });
+  return run_client_threads(opts, [step]() -> thread_step { return step; });
+}
+
+/// Acquire; the lease goes back one way as it leaves the scope.
+thread_step blocking_acquire_step(blocking_client& client) {
+  return [&client, spec = model_spec::by_path(warm_path, "base")] {
+    client.acquire(spec);
+    return true;
+  };
+}
+
+thread_step blocking_run_step(blocking_client& client) {
+  return [&client, spec = model_spec::by_path(warm_path, "base")] {
+    return !client.infer_once(spec, {tiny_input()}).empty();
+  };
 }
 
 } // namespace
@@ -167,6 +180,15 @@ void run_hit(scenario_context& ctx) {
     compare(one_way, floor);
     compare_throughput(one_way, floor);
     report.add(std::move(one_way));
+    auto fused =
+        row_of("hit.cmm-run.a" + std::to_string(n),
+               "cmm run (acquire + infer 1x4 + release), " + who,
+               cmm_actor_run(ctx.sys, n, plan.hit_pairs,
+                             run_step(mut.supervisor(), warm, {tiny_input()})),
+               n);
+    compare(fused, floor);
+    compare_throughput(fused, floor);
+    report.add(std::move(fused));
   }
   for (auto n : plan.blocking_threads) {
     auto who = clients_label(n, "thread");
@@ -175,12 +197,22 @@ void run_hit(scenario_context& ctx) {
                "bare CAF round trip, scoped_actor, " + who,
                scoped_floor_run(ctx.sys, echo, n, plan.blocking_pairs), n));
     auto row = row_of("hit.cmm-blocking.t" + std::to_string(n),
-                      "cmm blocking client, " + who,
-                      blocking_run(mut.client(), n, plan.blocking_pairs), n);
+                      "cmm blocking client (acquire, one-way release), " + who,
+                      blocking_run(n, plan.blocking_pairs,
+                                   blocking_acquire_step(mut.client())),
+                      n);
     compare(row, floor);
     compare_throughput(row, floor);
     compare_with_baselines(row, n);
     report.add(std::move(row));
+    auto fused = row_of(
+        "hit.cmm-blocking-run.t" + std::to_string(n),
+        "cmm blocking client infer_once (run), " + who,
+        blocking_run(n, plan.blocking_pairs, blocking_run_step(mut.client())),
+        n);
+    compare(fused, floor);
+    compare_throughput(fused, floor);
+    report.add(std::move(fused));
   }
   caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
   report.note(scenario_name,

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "bare_load.hpp"
 #include "bench_models.hpp"
@@ -65,6 +66,7 @@ void run_miss(scenario_context& ctx) {
                    target.label() +
                    " (page cache warm), then unload; "
                    "repeated");
+  std::optional<measurement> first_bare;
   for (auto mb : ctx.plan.miss_mb) {
     auto path = ensure_model(ctx.opts.model_dir, mb);
     double gb = double(std::filesystem::file_size(path)) / 1e9;
@@ -88,6 +90,8 @@ void run_miss(scenario_context& ctx) {
     bare.figures.push_back(gbps(bare));
     compare(bare, read);
     report.add(bare);
+    if (!first_bare)
+      first_bare = bare;
     auto overhead = [&bare](const measurement& row) {
       return figure{
           "overhead",
@@ -117,6 +121,27 @@ void run_miss(scenario_context& ctx) {
     cmm.figures.push_back(best_overhead(cmm));
     cmm.figures.push_back(gbps(cmm));
     report.add(cmm);
+  }
+  if (!target.on_gpu() && first_bare) {
+    // The CPU's default keeps the file's precision; what a cast costs (the
+    // GPU's default, bf16) shows here, against the same bare load.
+    load_target cast_target{target.where, dtype::bf16};
+    auto mb = ctx.plan.miss_mb.front();
+    auto path = ensure_model(ctx.opts.model_dir, mb);
+    auto samples =
+        measure(ctx.sys, path, cast_target, ctx.plan.miss_repetitions);
+    auto key = "miss." + std::to_string(int(mb)) + "mb.bf16.";
+    auto size = std::to_string(int(mb)) + " MB";
+    auto bare = make_latency_row(scenario_name, key + "bare",
+                                 "bare torch::jit::load + bf16 cast, " + size,
+                                 std::move(samples.bare));
+    compare(bare, *first_bare);
+    report.add(bare);
+    auto cmm = make_latency_row(scenario_name, key + "cmm",
+                                "cmm cold acquire, dtype=bf16, " + size,
+                                std::move(samples.cmm));
+    compare(cmm, bare);
+    report.add(std::move(cmm));
   }
   report.note(scenario_name,
               std::to_string(ctx.plan.miss_repetitions) +

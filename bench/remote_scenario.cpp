@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
@@ -81,6 +82,8 @@ lease acquire_for_inference(caf::actor_system& sys, client_actor sup) {
 
 struct side_rows {
   measurement hit;
+  measurement one_way;
+  measurement run;
   measurement infer;
 };
 
@@ -100,15 +103,63 @@ side_rows measure_side(caf::actor_system& sys, client_actor sup, size_t pairs,
   out.hit = to_row(
       "remote." + where + ".hit", "cmm acquire+release, 1 actor, " + where,
       run_actor_clients(sys, opts, acquire_release_step(sup, spec)));
-  auto held = acquire_for_inference(sys, sup);
+  out.one_way =
+      to_row("remote." + where + ".oneway",
+             "cmm acquire + one-way release, 1 actor, " + where,
+             run_actor_clients(sys, opts, acquire_give_back_step(sup, spec)));
   auto input = make_tensor_from_floats(dtype::f32, {1, 64},
                                        std::vector<float>(64, 0.5f));
+  out.run =
+      to_row("remote." + where + ".run",
+             "cmm run (acquire + infer 1x64 + release), 1 actor, " + where,
+             run_actor_clients(sys, opts, run_step(sup, spec, {input})));
+  auto held = acquire_for_inference(sys, sup);
   out.infer = to_row(
       "remote." + where + ".infer", "cmm infer 1x64 fp32, 1 actor, " + where,
       run_actor_clients(sys, opts, infer_step(held.model, {input})));
   caf::scoped_actor self{sys};
   self->send(sup, release_atom_v, held.id, held.token);
   return out;
+}
+
+/// `cmm-bench-echo` next to this program.
+std::string echo_program() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string{"cmm-bench-echo"}
+            : (self.parent_path() / "cmm-bench-echo").string();
+}
+
+/// The floor: a bare CAF round trip to an echo actor in another process
+/// over loopback, one actor, `pairs` in a row.
+measurement remote_floor(caf::actor_system& sys, const std::string& dir,
+                         size_t pairs, size_t workers) {
+  auto log_path = dir + "/remote-echo.log";
+  std::filesystem::remove(log_path);
+  node_guard guard;
+  guard.child = start_program(
+      {echo_program(), "--scheduler.max-threads=" + std::to_string(workers)},
+      log_path);
+  if (guard.child.pid == 0)
+    throw std::runtime_error("cannot start cmm-bench-echo: " +
+                             guard.child.error);
+  auto port = wait_for_port(log_path, guard.child);
+  auto echo = sys.middleman().remote_actor("127.0.0.1", port);
+  if (!echo)
+    throw std::runtime_error("cannot reach cmm-bench-echo: " +
+                             sys.render(echo.error()));
+  actor_clients_options opts;
+  opts.steps_each = pairs;
+  auto step = [echo = *echo](caf::event_based_actor* self,
+                             std::function<void(bool)> done) {
+    self->request(echo, request_timeout, caf::ok_atom_v)
+        .then([done](caf::ok_atom) { done(true); },
+              [done](caf::error&) { done(false); });
+  };
+  run_actor_clients(sys, actor_clients_options{}, step);
+  return make_run_row(scenario_name, "remote.loopback.floor",
+                      "bare CAF remote round trip, 1 actor, loopback",
+                      run_actor_clients(sys, opts, step), "remote");
 }
 
 std::string node_ini(const std::string& dir) {
@@ -167,10 +218,20 @@ void run_remote(scenario_context& ctx) {
     local = measure_side(sys, mut.supervisor(), pairs, "local");
   }
   auto remote = measure_side(sys, *remote_sup, pairs, "loopback");
+  auto floor = report.add(remote_floor(sys, dir, pairs, workers));
   report.add(local.hit);
+  compare(remote.hit, floor);
   compare(remote.hit, local.hit);
   compare_throughput(remote.hit, local.hit);
   report.add(std::move(remote.hit));
+  report.add(local.one_way);
+  compare(remote.one_way, floor);
+  compare(remote.one_way, local.one_way);
+  report.add(std::move(remote.one_way));
+  report.add(local.run);
+  compare(remote.run, floor);
+  compare(remote.run, local.run);
+  report.add(std::move(remote.run));
   report.add(local.infer);
   compare(remote.infer, local.infer);
   compare_throughput(remote.infer, local.infer);

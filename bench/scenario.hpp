@@ -39,6 +39,7 @@ void run_churn(scenario_context& ctx);
 void run_scale(scenario_context& ctx);
 void run_remote(scenario_context& ctx);
 void run_http(scenario_context& ctx);
+void run_batch(scenario_context& ctx);
 
 /// All scenarios in the order a full run takes them.
 const std::vector<scenario>& all_scenarios();

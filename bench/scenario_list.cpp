@@ -8,7 +8,7 @@ const std::vector<scenario>& all_scenarios() {
       {"miss", run_miss},     {"single-flight", run_single_flight},
       {"unload", run_unload}, {"churn", run_churn},
       {"scale", run_scale},   {"remote", run_remote},
-      {"http", run_http},
+      {"http", run_http},     {"batch", run_batch},
   };
   return list;
 }

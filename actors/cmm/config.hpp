@@ -22,7 +22,11 @@ void declare_options(caf::config_option_set& opts);
 result<manager_config> read_manager_config(const caf::actor_system_config& cfg);
 
 /// A ready-made CAF config with the project's types and options, for
-/// programs that have no config class of their own.
+/// programs that have no config class of their own. It defaults CAF's
+/// scheduler to `sharing` (measured in the README's "Scheduler" section:
+/// blocking and HTTP clients, and many client actors, gain more than one
+/// actor's round trip loses); `--scheduler.policy=stealing` or the config
+/// file's `[scheduler] policy='stealing'` restores CAF's default.
 class manager_system_config : public caf::actor_system_config {
 public:
   manager_system_config();

@@ -214,6 +214,7 @@ read_manager_config(const caf::actor_system_config& cfg) {
 manager_system_config::manager_system_config() {
   register_types(*this);
   declare_options(custom_options_);
+  set("scheduler.policy", caf::atom("sharing"));
 }
 
 } // namespace cmm

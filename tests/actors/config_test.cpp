@@ -37,6 +37,23 @@ TEST_CASE("defaults hold without a config file", "[config]") {
   CHECK(cfg->models.empty());
 }
 
+TEST_CASE("the scheduler defaults to sharing and stays overridable",
+          "[config]") {
+  auto policy_of = [](const std::string& ini, std::vector<std::string> args) {
+    manager_system_config cfg;
+    std::vector<char*> argv{const_cast<char*>("test")};
+    for (auto& arg : args)
+      argv.push_back(arg.data());
+    std::istringstream in{ini};
+    REQUIRE_FALSE(cfg.parse(static_cast<int>(argv.size()), argv.data(), in));
+    return caf::to_string(
+        caf::get_or(cfg, "scheduler.policy", caf::atom("none")));
+  };
+  CHECK(policy_of("", {}) == "sharing");
+  CHECK(policy_of("", {"--scheduler.policy=stealing"}) == "stealing");
+  CHECK(policy_of("[scheduler]\npolicy='stealing'\n", {}) == "stealing");
+}
+
 TEST_CASE("the INI file and flags set every option, flags winning",
           "[config]") {
   auto cfg = read_ini(R"(
