@@ -106,6 +106,14 @@ struct model_actor_state {
   /// arms the batching timer for the rest.
   void run_due(bool all);
 
+  /// One forward for the whole batch, each request answered with its rows;
+  /// false, with nothing answered, when the forward fails or its outputs
+  /// do not keep one row per input row.
+  bool run_together(std::vector<pending_inference>& batch);
+
+  /// Each request on its own, so that a bad input fails only itself.
+  void run_one_by_one(std::vector<pending_inference>& batch);
+
   /// Sends a run's lease back to the supervisor.
   void give_back(uint64_t lease_id, const lease_token& token);
 

@@ -288,55 +288,58 @@ void model_actor_state::run_due(bool all) {
       batch.push_back(std::move(pending[i]));
     for (auto i = picked.rbegin(); i != picked.rend(); ++i)
       pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(*i));
+    if (batch.size() < 2 || !run_together(batch))
+      run_one_by_one(batch);
+  }
+}
+
+bool model_actor_state::run_together(std::vector<pending_inference>& batch) {
+  if (!model)
+    return false;
+  auto start = std::chrono::steady_clock::now();
+  std::vector<const std::vector<tensor>*> inputs;
+  std::vector<int64_t> sizes;
+  for (auto& p : batch) {
+    inputs.push_back(&p.inputs);
+    sizes.push_back(p.rows);
+  }
+  auto out = forward(concat_rows(inputs));
+  if (!out) {
+    log()->info("a batch of {} requests for '{}' failed ({}): running them "
+                "one by one",
+                batch.size(), setup.entry_name,
+                self->system().render(out.error()));
+    return false;
+  }
+  auto parts = split_rows(*out, sizes);
+  if (!parts) {
+    log()->warn("'{}': {}; running the batch request by request",
+                setup.entry_name, parts.error().message);
+    return false;
+  }
+  auto took = std::chrono::steady_clock::now() - start;
+  if (auto* series = setup.series) {
+    series->batches->add();
+    series->batched_requests->add(batch.size());
+  }
+  for (size_t j = 0; j < batch.size(); ++j) {
+    record(true, took);
+    batch[j].answer.deliver(std::move((*parts)[j]));
+    give_back(batch[j].lease_id, batch[j].token);
+  }
+  return true;
+}
+
+void model_actor_state::run_one_by_one(std::vector<pending_inference>& batch) {
+  for (auto& p : batch) {
     auto start = std::chrono::steady_clock::now();
-    std::optional<std::vector<std::vector<tensor>>> parts;
-    if (batch.size() > 1 && model) {
-      std::vector<const std::vector<tensor>*> inputs;
-      std::vector<int64_t> sizes;
-      for (auto& p : batch) {
-        inputs.push_back(&p.inputs);
-        sizes.push_back(p.rows);
-      }
-      auto out = forward(concat_rows(inputs));
-      if (out) {
-        auto split = split_rows(*out, sizes);
-        if (split)
-          parts = std::move(*split);
-        else
-          log()->warn("'{}': {}; running the batch request by request",
-                      setup.entry_name, split.error().message);
-      } else {
-        log()->info("a batch of {} requests for '{}' failed ({}): running "
-                    "them one by one",
-                    batch.size(), setup.entry_name,
-                    self->system().render(out.error()));
-      }
-    }
-    if (parts) {
-      auto took = std::chrono::steady_clock::now() - start;
-      if (auto* series = setup.series) {
-        series->batches->add();
-        series->batched_requests->add(batch.size());
-      }
-      for (size_t j = 0; j < batch.size(); ++j) {
-        record(true, took);
-        batch[j].answer.deliver(std::move((*parts)[j]));
-        give_back(batch[j].lease_id, batch[j].token);
-      }
-      continue;
-    }
-    // Alone, or retried one by one so that one bad input fails only itself.
-    for (auto& p : batch) {
-      auto one_start = std::chrono::steady_clock::now();
-      auto out = serve(p.inputs);
-      record(static_cast<bool>(out),
-             std::chrono::steady_clock::now() - one_start);
-      if (out)
-        p.answer.deliver(std::move(*out));
-      else
-        p.answer.deliver(std::move(out.error()));
-      give_back(p.lease_id, p.token);
-    }
+    auto out = serve(p.inputs);
+    record(static_cast<bool>(out), std::chrono::steady_clock::now() - start);
+    if (out)
+      p.answer.deliver(std::move(*out));
+    else
+      p.answer.deliver(std::move(out.error()));
+    give_back(p.lease_id, p.token);
   }
 }
 
