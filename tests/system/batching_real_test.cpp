@@ -42,8 +42,8 @@ struct batching_fixture {
     for (auto id : {"mlp", "conv", "two"}) {
       auto path = dir.file(std::string{id} + ".pt");
       catalog_entry batched;
-      REQUIRE(parse_catalog_entry(id, path + ",base,cpu,fp32,batch=8:1s",
-                                  batched));
+      REQUIRE(
+          parse_catalog_entry(id, path + ",base,cpu,fp32,batch=8:1s", batched));
       cfg.models[id] = batched;
       auto alone = std::string{id} + "-alone";
       cfg.models[alone] = {alone, path, "base", "cpu", "fp32"};
