@@ -157,62 +157,59 @@ void run_hit(scenario_context& ctx) {
     if (auto i = careful_rows.find(n); i != careful_rows.end())
       compare(row, i->second);
   };
-  for (auto n : plan.hit_actors) {
-    auto who = clients_label(n, "actor");
-    auto floor = report.add(
-        row_of("hit.floor.a" + std::to_string(n), "bare CAF round trip, " + who,
-               floor_run(ctx.sys, echo, n, plan.hit_pairs), n));
-    auto row =
-        row_of("hit.cmm.a" + std::to_string(n), "cmm acquire+release, " + who,
-               cmm_actor_run(ctx.sys, n, plan.hit_pairs,
-                             acquire_release_step(mut.supervisor(), warm)),
-               n);
+  // Adds a row of the manager against the floor of its shape, and against
+  // the lock-based baselines when `with_baselines`.
+  auto add_against = [&](measurement row, const measurement& floor, size_t n,
+                         bool with_baselines) {
     compare(row, floor);
     compare_throughput(row, floor);
-    compare_with_baselines(row, n);
+    if (with_baselines)
+      compare_with_baselines(row, n);
     report.add(std::move(row));
-    auto one_way =
-        row_of("hit.cmm-oneway.a" + std::to_string(n),
-               "cmm acquire + one-way release, " + who,
-               cmm_actor_run(ctx.sys, n, plan.hit_pairs,
-                             acquire_give_back_step(mut.supervisor(), warm)),
-               n);
-    compare(one_way, floor);
-    compare_throughput(one_way, floor);
-    report.add(std::move(one_way));
-    auto fused =
-        row_of("hit.cmm-run.a" + std::to_string(n),
-               "cmm run (acquire + infer 1x4 + release), " + who,
-               cmm_actor_run(ctx.sys, n, plan.hit_pairs,
-                             run_step(mut.supervisor(), warm, {tiny_input()})),
-               n);
-    compare(fused, floor);
-    compare_throughput(fused, floor);
-    report.add(std::move(fused));
+  };
+  for (auto n : plan.hit_actors) {
+    auto who = clients_label(n, "actor");
+    auto suffix = ".a" + std::to_string(n);
+    auto actors_row = [&](const std::string& key, const std::string& label,
+                          actor_step step) {
+      return row_of(key + suffix, label + who,
+                    cmm_actor_run(ctx.sys, n, plan.hit_pairs, std::move(step)),
+                    n);
+    };
+    auto floor =
+        report.add(row_of("hit.floor" + suffix, "bare CAF round trip, " + who,
+                          floor_run(ctx.sys, echo, n, plan.hit_pairs), n));
+    add_against(actors_row("hit.cmm", "cmm acquire+release, ",
+                           acquire_release_step(mut.supervisor(), warm)),
+                floor, n, true);
+    add_against(actors_row("hit.cmm-oneway", "cmm acquire + one-way release, ",
+                           acquire_give_back_step(mut.supervisor(), warm)),
+                floor, n, false);
+    add_against(actors_row("hit.cmm-run",
+                           "cmm run (acquire + infer 1x4 + release), ",
+                           run_step(mut.supervisor(), warm, {tiny_input()})),
+                floor, n, false);
   }
   for (auto n : plan.blocking_threads) {
     auto who = clients_label(n, "thread");
+    auto suffix = ".t" + std::to_string(n);
+    auto threads_row = [&](const std::string& key, const std::string& label,
+                           thread_step step) {
+      return row_of(key + suffix, label + who,
+                    blocking_run(n, plan.blocking_pairs, std::move(step)), n);
+    };
     auto floor = report.add(
-        row_of("hit.scoped-floor.t" + std::to_string(n),
+        row_of("hit.scoped-floor" + suffix,
                "bare CAF round trip, scoped_actor, " + who,
                scoped_floor_run(ctx.sys, echo, n, plan.blocking_pairs), n));
-    auto row = row_of("hit.cmm-blocking.t" + std::to_string(n),
-                      "cmm blocking client (acquire, one-way release), " + who,
-                      blocking_run(n, plan.blocking_pairs,
-                                   blocking_acquire_step(mut.client())),
-                      n);
-    compare(row, floor);
-    compare_throughput(row, floor);
-    compare_with_baselines(row, n);
-    report.add(std::move(row));
-    auto fused = row_of(
-        "hit.cmm-blocking-run.t" + std::to_string(n),
-        "cmm blocking client infer_once (run), " + who,
-        blocking_run(n, plan.blocking_pairs, blocking_run_step(mut.client())),
-        n);
-    compare(fused, floor);
-    compare_throughput(fused, floor);
-    report.add(std::move(fused));
+    add_against(threads_row("hit.cmm-blocking",
+                            "cmm blocking client (acquire, one-way release), ",
+                            blocking_acquire_step(mut.client())),
+                floor, n, true);
+    add_against(threads_row("hit.cmm-blocking-run",
+                            "cmm blocking client infer_once (run), ",
+                            blocking_run_step(mut.client())),
+                floor, n, false);
   }
   caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
   report.note(scenario_name,

@@ -363,7 +363,7 @@ void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
   }
   // The model actor answers the caller and gives the lease back with
   // `done`: the reference lasts exactly as long as the inference.
-  runs[granted.id] = {slot.model.address(), granted.token};
+  runs[granted.id] = slot.model.address();
   req.run.delegate(slot.model, run_atom_v, granted.id, granted.token,
                    std::move(req.inputs));
 }
@@ -442,7 +442,7 @@ void supervisor_state::give_back(uint64_t id, const lease_token& token) {
 void supervisor_state::on_run_done(uint64_t id, const lease_token& token) {
   auto sender = self->current_sender();
   auto i = runs.find(id);
-  if (i == runs.end() || !sender || sender->address() != i->second.model) {
+  if (i == runs.end() || !sender || sender->address() != i->second) {
     supervisor_log()->warn("dropped a run's end for lease {} that the model "
                            "actor of that run did not send",
                            id);
@@ -465,12 +465,11 @@ void supervisor_state::on_run_done(uint64_t id, const lease_token& token) {
 
 void supervisor_state::return_runs(const caf::actor_addr& model) {
   for (auto i = runs.begin(); i != runs.end();) {
-    if (i->second.model != model) {
+    if (i->second != model) {
       ++i;
       continue;
     }
-    auto rec = leases.release_if(i->first, i->second.token,
-                                 [](auto&) { return true; });
+    auto rec = leases.revoke(i->first);
     i = runs.erase(i);
     if (rec)
       settle_returned(*rec);

@@ -99,13 +99,6 @@ struct entry_slot {
 /// The supervisor's leases: held by actors, on model actors.
 using lease_ledger = lease_table<caf::actor_addr, model_actor>;
 
-/// A `run`'s lease while its model actor infers: only that actor's `done`
-/// returns it.
-struct running_lease {
-  caf::actor_addr model;
-  lease_token token;
-};
-
 /// The supervisor's state and the logic of its handlers. Every handler runs
 /// here, one message at a time, which is why nothing is locked. The logic is
 /// spread over three files: requests and leases (supervisor_state.cpp),
@@ -120,8 +113,9 @@ struct supervisor_state {
   client_actor gate;
   std::map<std::string, entry_slot> slots;
   lease_ledger leases;
-  /// The leases of runs in flight, by lease id.
-  std::map<uint64_t, running_lease> runs;
+  /// The model actor of each run in flight, by its lease's id: only that
+  /// actor's `done` returns the lease.
+  std::map<uint64_t, caf::actor_addr> runs;
   /// Model actors given up on (a load, move or free past its timeout, a
   /// load cancelled): what each may still hold, by device, counts as
   /// releasing until it has terminated.

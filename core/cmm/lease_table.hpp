@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -22,8 +23,8 @@ namespace cmm {
 /// token (`release`); a wrong token or another caller is `not_permitted`, an
 /// id the table does not hold is `unknown_lease`, so a lease is never
 /// returned twice. The table's owner takes leases back
-/// without their holders: every lease of a holder that is gone
-/// (`revoke_holder`), or every lease of a model unloaded by force
+/// without their holders: one lease (`revoke`), every lease of a holder
+/// that is gone (`revoke_holder`), or every lease of a model unloaded by force
 /// (`revoke_model`): those stay, marked revoked, until their holders return
 /// them.
 ///
@@ -82,6 +83,15 @@ public:
       return failure{errc::not_permitted,
                      "lease " + std::to_string(id) +
                          " was not released: it belongs to another holder"};
+    return take(i);
+  }
+
+  /// Takes back lease `id` without its holder or token, e.g. because the
+  /// instance it is on is gone; none if the table does not hold it.
+  std::optional<record> revoke(uint64_t id) {
+    auto i = leases_.find(id);
+    if (i == leases_.end())
+      return std::nullopt;
     return take(i);
   }
 

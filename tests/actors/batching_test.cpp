@@ -91,6 +91,19 @@ void check_same(const std::vector<tensor>& got,
   }
 }
 
+/// Collects the answer to each of `handles` and checks that it holds
+/// exactly the rows its request sent (the simulated model echoes them).
+void expect_own_rows(batching_fixture& f,
+                     std::vector<batching_fixture::pending>& handles,
+                     const std::vector<std::vector<tensor>>& inputs) {
+  REQUIRE(handles.size() == inputs.size());
+  for (size_t j = 0; j < inputs.size(); ++j) {
+    auto out = f.answer(handles[j]);
+    REQUIRE(out);
+    check_same(*out.value, inputs[j]);
+  }
+}
+
 } // namespace
 
 TEST_CASE_METHOD(batching_fixture,
@@ -108,11 +121,7 @@ TEST_CASE_METHOD(batching_fixture,
     handles.push_back(infer(in));
   // Eight rows: a full batch runs without waiting for the delay.
   run();
-  for (size_t j = 0; j < inputs.size(); ++j) {
-    auto out = answer(handles[j]);
-    REQUIRE(out);
-    check_same(*out.value, inputs[j]);
-  }
+  expect_own_rows(*this, handles, inputs);
   CHECK(batches() == 1);
   CHECK(batched_requests() == 4);
   // Bit-exact against the same requests run on their own.
@@ -233,11 +242,7 @@ TEST_CASE_METHOD(eager_fixture, "runs join batches and each lease comes back",
                            acquire_timeout, inputs.back()));
   }
   run();
-  for (size_t j = 0; j < inputs.size(); ++j) {
-    auto out = answer(handles[j]);
-    REQUIRE(out);
-    check_same(*out.value, inputs[j]);
-  }
+  expect_own_rows(*this, handles, inputs);
   CHECK(batches() == 1);
   CHECK(batched_requests() == 4);
   CHECK(info("batched").refs == 0);

@@ -15,6 +15,7 @@
 #include "cmm/config.hpp"
 #include "cmm/error.hpp"
 #include "cmm/manager_config.hpp"
+#include "cmm/manager_metrics.hpp"
 #include "cmm/sim_backend.hpp"
 #include "cmm/supervisor.hpp"
 
@@ -27,6 +28,18 @@ template <class T> struct reply {
 
   explicit operator bool() const { return value.has_value(); }
 };
+
+/// A series' value as a scrape of `metrics` shows it, e.g.
+/// `cmm_leases_outstanding` or `cmm_releases_refused_total{code="x"}`; 0
+/// for a series not there.
+inline double scraped(const manager_metrics& metrics,
+                      const std::string& series) {
+  auto text = "\n" + metrics.render();
+  auto at = text.find("\n" + series + " ");
+  return at == std::string::npos
+             ? 0
+             : std::stod(text.substr(at + series.size() + 2));
+}
 
 /// An actor that only exists: a lease holder.
 class idle_actor : public caf::event_based_actor {

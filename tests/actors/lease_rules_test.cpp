@@ -52,11 +52,8 @@ TEST_CASE_METHOD(deterministic_fixture, "an anonymous release returns nothing",
 namespace {
 
 double refused_give_backs(deterministic_fixture& f, const std::string& code) {
-  auto text = f.metrics->render();
-  auto series = "cmm_releases_refused_total{code=\"" + code + "\"} ";
-  auto at = text.find(series);
-  return at == std::string::npos ? 0
-                                 : std::stod(text.substr(at + series.size()));
+  return test::scraped(*f.metrics,
+                       "cmm_releases_refused_total{code=\"" + code + "\"}");
 }
 
 } // namespace

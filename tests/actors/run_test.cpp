@@ -23,15 +23,6 @@ std::vector<tensor> row_input(float value, int64_t rows = 1) {
   return {make_tensor_from_floats(dtype::f32, {rows, 4}, values)};
 }
 
-/// A metric's value as the scrape shows it; 0 for a series not there.
-double scraped(const manager_metrics& metrics, const std::string& series) {
-  auto text = "\n" + metrics.render();
-  auto at = text.find("\n" + series + " ");
-  return at == std::string::npos
-             ? 0
-             : std::stod(text.substr(at + series.size() + 2));
-}
-
 double refs_of(const manager_metrics& metrics, const std::string& model) {
   return scraped(metrics, "cmm_model_references{model=\"" + model +
                               "\",device=\"cpu\"}");

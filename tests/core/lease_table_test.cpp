@@ -140,6 +140,24 @@ TEST_CASE("revoke_holder takes back every lease of one holder",
   CHECK(leases.empty());
 }
 
+TEST_CASE("revoke takes one lease back without holder or token, once",
+          "[lease_table]") {
+  table leases;
+  auto a1 = leases.grant("m", 1, "alice", 7, token_a);
+  auto b1 = leases.grant("m", 1, "bob", 7, token_b);
+  auto taken = leases.revoke(a1);
+  REQUIRE(taken);
+  CHECK(taken->holder == "alice");
+  CHECK(taken->handle == 7);
+  CHECK_FALSE(leases.holds("alice"));
+  CHECK_FALSE(leases.revoke(a1));
+  CHECK_FALSE(leases.revoke(b1 + 100));
+  CHECK(leases.release(a1, token_a, "alice").error().code ==
+        errc::unknown_lease);
+  CHECK(leases.size() == 1);
+  CHECK(leases.release(b1, token_b, "bob"));
+}
+
 TEST_CASE("revoke_model marks a model's leases; their holders still return "
           "them",
           "[lease_table]") {
