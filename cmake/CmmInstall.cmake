@@ -3,7 +3,7 @@
 #   target_link_libraries(app PRIVATE cmm::actors cmm::torchscript)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS cmm_core cmm_torchscript cmm_actors
+install(TARGETS cmm_core cmm_config cmm_torchscript cmm_actors
         EXPORT caf-model-manager-targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
