@@ -78,18 +78,16 @@ struct model_actor_state {
 
   /// Runs the model. The first failure of a cast model not yet proven
   /// loads it again as saved and, if that serves the request, keeps the
-  /// saved one and leaves what changed in `switched` for the supervisor.
+  /// saved one and reports the switch to the supervisor.
   result<std::vector<tensor>> infer(const std::vector<tensor>& inputs);
 
   /// Logs and answers why the model now runs as saved: its cast failed
   /// with `why` at `stage`.
   std::string note_fall_back(const failure& why, const char* stage) const;
 
-  /// Set when `infer` replaced the cast model by the saved one.
-  std::optional<load_report> switched;
-
-  /// Checks and runs one inference request: what the handler answers.
-  caf::expected<std::vector<tensor>> serve(const std::vector<tensor>& inputs);
+  /// Why a request with `inputs` cannot run: no model loaded, or inputs
+  /// outside `setup.limits`; none when it can.
+  std::optional<failure> refusal(const std::vector<tensor>& inputs) const;
 
   /// Runs the model on checked inputs; an exception becomes
   /// `inference_failed`.
@@ -117,8 +115,7 @@ struct model_actor_state {
   /// Sends a run's lease back to the supervisor.
   void give_back(uint64_t lease_id, const lease_token& token);
 
-  /// Counts one answered request and tells the supervisor of a switch to
-  /// the saved model.
+  /// Counts one answered request in the model's metrics.
   void record(bool ok, duration took);
 
   /// Requests waiting for a batch, oldest first.

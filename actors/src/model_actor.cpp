@@ -90,6 +90,13 @@ uint64_t notable_growth(uint64_t growth, uint64_t bytes) {
 } // namespace
 
 model_actor_state::~model_actor_state() {
+  // CAF answers what still waits in the mailbox of an actor that stops, but
+  // not the requests taken out of it to wait for a batch.
+  for (auto& p : pending)
+    p.answer.deliver(make_error(errc::model_unloaded,
+                                "model '" + setup.entry_name +
+                                    "' stopped before it ran this request; "
+                                    "acquire it again"));
   if (model)
     log()->info("freed '{}' from {} at shutdown", setup.entry_name,
                 to_string(setup.request.target));
@@ -192,18 +199,17 @@ caf::result<load_report> model_actor_state::load() {
   return report;
 }
 
-caf::expected<std::vector<tensor>>
-model_actor_state::serve(const std::vector<tensor>& inputs) {
+std::optional<failure>
+model_actor_state::refusal(const std::vector<tensor>& inputs) const {
   if (!model)
-    return make_error(errc::model_unloaded, "model '" + setup.entry_name +
-                                                "' was unloaded: acquire it "
-                                                "again");
-  if (auto err = check_inputs(inputs, setup.limits)) {
+    return failure{errc::model_unloaded, "model '" + setup.entry_name +
+                                             "' was unloaded: acquire it "
+                                             "again"};
+  auto err = check_inputs(inputs, setup.limits);
+  if (err)
     log()->info("refused an inference request for '{}': {}", setup.entry_name,
                 err->message);
-    return make_error(*err);
-  }
-  return forward(inputs);
+  return err;
 }
 
 caf::expected<std::vector<tensor>>
@@ -223,11 +229,6 @@ void model_actor_state::record(bool ok, duration took) {
     series->inference_duration->observe(took);
     (ok ? series->inferences_ok : series->inferences_failed)->add();
   }
-  if (switched) {
-    if (auto sup = caf::actor_cast<supervisor_actor>(supervisor))
-      self->send(sup, report_atom_v, setup.entry_name, std::move(*switched));
-    switched.reset();
-  }
 }
 
 void model_actor_state::give_back(uint64_t lease_id, const lease_token& token) {
@@ -240,12 +241,13 @@ void model_actor_state::give_back(uint64_t lease_id, const lease_token& token) {
 caf::result<std::vector<tensor>>
 model_actor_state::accept(std::vector<tensor> inputs, uint64_t lease_id,
                           const lease_token& token) {
+  auto refused = refusal(inputs);
   std::optional<int64_t> rows;
-  if (setup.batch.enabled() && model && !check_inputs(inputs, setup.limits))
+  if (!refused && setup.batch.enabled())
     rows = batch_rows(inputs);
   if (!rows) {
     auto start = std::chrono::steady_clock::now();
-    auto out = serve(inputs);
+    auto out = refused ? make_error(*refused) : forward(inputs);
     record(static_cast<bool>(out), std::chrono::steady_clock::now() - start);
     give_back(lease_id, token);
     if (!out)
@@ -333,7 +335,9 @@ bool model_actor_state::run_together(std::vector<pending_inference>& batch) {
 void model_actor_state::run_one_by_one(std::vector<pending_inference>& batch) {
   for (auto& p : batch) {
     auto start = std::chrono::steady_clock::now();
-    auto out = serve(p.inputs);
+    // Checked when it arrived, against a model that stays until the
+    // requests waiting for it have run.
+    auto out = forward(p.inputs);
     record(static_cast<bool>(out), std::chrono::steady_clock::now() - start);
     if (out)
       p.answer.deliver(std::move(*out));
@@ -361,7 +365,10 @@ model_actor_state::infer(const std::vector<tensor>& inputs) {
   model = std::move(*saved);
   malloc_trim(0);
   setup.request.keep_saved = true;
-  switched = load_report{model->bytes(), model->precision(), {}, {}, note, 0};
+  if (auto sup = caf::actor_cast<supervisor_actor>(supervisor))
+    self->send(
+        sup, report_atom_v, setup.entry_name,
+        load_report{model->bytes(), model->precision(), {}, {}, note, 0});
   return retried;
 }
 

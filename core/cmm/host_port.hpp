@@ -14,7 +14,8 @@ struct host_port {
 };
 
 /// Parses `HOST:PORT`: a non-empty host before the last colon and a port
-/// from 1 to 65535 in plain digits after it; none for anything else.
+/// from 1 to 65535 in plain digits, without leading zeros, after it; none
+/// for anything else.
 std::optional<host_port> parse_host_port(std::string_view text);
 
 } // namespace cmm

@@ -7,7 +7,8 @@ std::optional<host_port> parse_host_port(std::string_view text) {
   if (colon == std::string_view::npos || colon == 0)
     return std::nullopt;
   auto digits = text.substr(colon + 1);
-  if (digits.empty() || digits.size() > 5)
+  // A leading zero would let two spellings name one port.
+  if (digits.empty() || digits.size() > 5 || digits.front() == '0')
     return std::nullopt;
   uint32_t port = 0;
   for (auto ch : digits) {

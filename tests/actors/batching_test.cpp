@@ -257,3 +257,24 @@ TEST_CASE_METHOD(batching_fixture,
   CHECK(unloaded);
   CHECK(answer(a));
 }
+
+TEST_CASE_METHOD(batching_fixture,
+                 "requests waiting for a batch get an error when the model "
+                 "actor stops",
+                 "[batching]") {
+  auto a = infer({rows_of(dtype::f32, 1, 4, 1)});
+  auto b = infer({rows_of(dtype::f32, 2, 4, 3)});
+  run();
+  caf::anon_send_exit(model, caf::exit_reason::user_shutdown);
+  run();
+  for (auto* handle : {&a, &b}) {
+    auto out = answer(*handle);
+    REQUIRE_FALSE(out);
+    CHECK(out.error.code == errc::model_unloaded);
+    CHECK_THAT(out.error.message, Catch::Contains("'batched'"));
+  }
+  // The supervisor loads the model again for the next caller.
+  auto granted = acquire("batched");
+  REQUIRE(granted);
+  CHECK(release(*granted.value));
+}
