@@ -326,13 +326,16 @@ void supervisor_state::enqueue(entry_slot& slot, waiting_request req) {
 void supervisor_state::add_waiter(entry_slot& slot, waiting_request req) {
   if (req.caller) {
     watch(req.caller);
-    req.caller_watched = true;
+    watch(req.holder);
+    req.watched = true;
   }
   req.queued = waiting_mark{metrics->acquires_waiting()};
   slot.waiting.push_back(std::move(req));
 }
 
 void supervisor_state::watch(const caf::actor_addr& whom) {
+  if (!watches.add(whom))
+    return;
   // Monitoring through an address whose actor is gone would touch a
   // destroyed actor: hold it first. One that is gone already gets the
   // down message CAF sends when monitoring a terminated actor.
@@ -343,10 +346,21 @@ void supervisor_state::watch(const caf::actor_addr& whom) {
                    caf::down_msg{whom, caf::exit_reason::unknown});
 }
 
+void supervisor_state::unwatch(const caf::actor_addr& whom) {
+  if (watches.remove(whom))
+    self->demonitor(whom);
+}
+
+void supervisor_state::unwatch_waiter(waiting_request& req) {
+  if (!req.watched)
+    return;
+  unwatch(req.caller);
+  unwatch(req.holder);
+  req.watched = false;
+}
+
 void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
-  // Each watch is one monitor: CAF removes one per demonitor.
-  if (req.caller_watched)
-    self->demonitor(req.caller);
+  unwatch_waiter(req);
   if (req.kind == waiting_request::kind_t::preload) {
     req.preload.deliver(describe_slot(slot, now()));
     return;
@@ -369,8 +383,7 @@ void supervisor_state::answer_ready(entry_slot& slot, waiting_request& req) {
 }
 
 void supervisor_state::answer_error(waiting_request& req, const failure& err) {
-  if (req.caller_watched)
-    self->demonitor(req.caller);
+  unwatch_waiter(req);
   switch (req.kind) {
   case waiting_request::kind_t::preload:
     req.preload.deliver(make_error(err));
@@ -478,7 +491,7 @@ void supervisor_state::return_runs(const caf::actor_addr& model) {
 
 uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
   if (rec.holder && !leases.holds(rec.holder))
-    self->demonitor(rec.holder);
+    unwatch(rec.holder);
   metrics->leases_outstanding().set(static_cast<int64_t>(leases.size()));
   settle_drain();
   if (rec.revoked) {
@@ -503,6 +516,7 @@ uint32_t supervisor_state::settle_returned(const lease_ledger::record& rec) {
 }
 
 void supervisor_state::on_actor_down(const caf::down_msg& msg) {
+  watches.forget(msg.source);
   if (auto i = abandoned.find(msg.source); i != abandoned.end()) {
     auto releasing = std::move(i->second);
     abandoned.erase(i);
@@ -517,19 +531,7 @@ void supervisor_state::on_actor_down(const caf::down_msg& msg) {
     return_runs(msg.source);
     return;
   }
-  for (auto& [name, slot] : slots) {
-    auto& waiting = slot.waiting;
-    auto gone = std::remove_if(waiting.begin(), waiting.end(), [&](auto& w) {
-      return w.caller_watched && w.caller == msg.source;
-    });
-    if (gone == waiting.end())
-      continue;
-    supervisor_log()->info("the caller of {} acquire(s) of '{}' went down "
-                           "before the grant",
-                           waiting.end() - gone, name);
-    waiting.erase(gone, waiting.end());
-    forget_if_unwanted(slot);
-  }
+  drop_waiters_of(msg.source);
   auto returned = leases.revoke_holder(msg.source);
   if (returned.empty())
     return;
@@ -537,6 +539,40 @@ void supervisor_state::on_actor_down(const caf::down_msg& msg) {
                          to_string(msg.source), returned.size());
   for (auto& rec : returned)
     settle_returned(rec);
+}
+
+void supervisor_state::drop_waiters_of(const caf::actor_addr& gone) {
+  for (auto& [name, slot] : slots) {
+    if (std::none_of(slot.waiting.begin(), slot.waiting.end(),
+                     [&](const waiting_request& w) {
+                       return w.watched &&
+                              (w.caller == gone || w.holder == gone);
+                     }))
+      continue;
+    std::vector<waiting_request> kept;
+    size_t callers_gone = 0;
+    size_t holders_gone = 0;
+    for (auto& w : slot.waiting) {
+      if (w.watched && w.caller == gone) {
+        // Nobody is left to answer.
+        unwatch_waiter(w);
+        ++callers_gone;
+      } else if (w.watched && w.holder == gone) {
+        answer_error(w, {errc::holder_gone,
+                         "the holder this acquire of '" + name +
+                             "' named stopped before the grant: nothing "
+                             "was granted"});
+        ++holders_gone;
+      } else {
+        kept.push_back(std::move(w));
+      }
+    }
+    slot.waiting = std::move(kept);
+    supervisor_log()->info("{} acquire(s) of '{}' lost their caller and {} "
+                           "their holder before the grant",
+                           callers_gone, name, holders_gone);
+    forget_if_unwanted(slot);
+  }
 }
 
 // -- queries ------------------------------------------------------------------

@@ -22,6 +22,7 @@
 #include "cmm/manager_config.hpp"
 #include "cmm/manager_metrics.hpp"
 #include "cmm/model_entry.hpp"
+#include "cmm/watch_count.hpp"
 
 namespace cmm {
 
@@ -68,11 +69,13 @@ struct waiting_request {
   caf::typed_response_promise<std::vector<tensor>> run;
   std::vector<tensor> inputs;
   caf::actor_addr holder;
-  /// The caller, when another actor is to hold the lease: watched while the
-  /// request waits, so that a caller that dies takes its request along
-  /// instead of leaving its holder a lease nobody can name.
+  /// The caller, when another actor is to hold the lease. Both are watched
+  /// while the request waits: a caller that dies takes its request along
+  /// instead of leaving its holder a lease nobody can name, and a holder
+  /// that dies ends it with `holder_gone` instead of a lease that would
+  /// come straight back.
   caf::actor_addr caller;
-  bool caller_watched = false;
+  bool watched = false;
   /// When its caller stops waiting for the answer; preloads wait forever.
   time_point deadline = time_point::max();
   /// How long it may wait for room on a full device.
@@ -113,6 +116,8 @@ struct supervisor_state {
   client_actor gate;
   std::map<std::string, entry_slot> slots;
   lease_ledger leases;
+  /// Why each holder and waiting caller is monitored.
+  watch_count<caf::actor_addr> watches;
   /// The model actor of each run in flight, by its lease's id: only that
   /// actor's `done` returns the lease.
   std::map<uint64_t, caf::actor_addr> runs;
@@ -255,13 +260,24 @@ private:
   /// way.
   void enqueue(entry_slot& slot, waiting_request req);
 
-  /// Queues `req` on the slot, watching its caller if it names another
-  /// holder.
+  /// Queues `req` on the slot, watching its caller and its holder if they
+  /// differ.
   void add_waiter(entry_slot& slot, waiting_request req);
 
-  /// Monitors `whom`, which may be gone already (then the down message
-  /// comes at once, as CAF sends it for a terminated actor).
+  /// One more reason to monitor `whom`, which may be gone already (then
+  /// the down message comes at once, as CAF sends it for a terminated
+  /// actor).
   void watch(const caf::actor_addr& whom);
+
+  /// One reason to monitor `whom` ended; the monitor stops with the last.
+  void unwatch(const caf::actor_addr& whom);
+
+  /// Ends the watches of `add_waiter` on `req`'s caller and holder.
+  void unwatch_waiter(waiting_request& req);
+
+  /// `gone` went down: drops the waiting requests it called (unanswered)
+  /// and answers those that named it as holder with `holder_gone`.
+  void drop_waiters_of(const caf::actor_addr& gone);
 
   /// After a waiter left: an entry waiting for room that nobody wants any
   /// more goes back to absent and out of its device's room queue.

@@ -37,6 +37,9 @@ enum class errc : uint8_t {
   accounting_error,
   /// A load that did not finish within its load timeout.
   load_timeout,
+  /// The actor an acquire named as the lease's holder stopped before the
+  /// grant.
+  holder_gone,
 };
 
 /// Returns the enumerator's name, e.g. `"model_not_found"`.

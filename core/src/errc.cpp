@@ -52,12 +52,14 @@ const char* to_string(errc x) {
     return "accounting_error";
   case errc::load_timeout:
     return "load_timeout";
+  case errc::holder_gone:
+    return "holder_gone";
   }
   return "unknown_error";
 }
 
 std::optional<errc> errc_from_code(uint8_t code) {
-  if (code == 0 || code > static_cast<uint8_t>(errc::load_timeout))
+  if (code == 0 || code > static_cast<uint8_t>(errc::holder_gone))
     return std::nullopt;
   return static_cast<errc>(code);
 }

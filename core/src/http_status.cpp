@@ -15,6 +15,8 @@ int http_status_of(errc code) {
     return 400;
   case errc::not_permitted:
     return 403;
+  case errc::holder_gone:
+    return 409;
   case errc::unknown_model:
   case errc::unknown_lease:
     return 404;

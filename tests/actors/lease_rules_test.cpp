@@ -220,8 +220,8 @@ TEST_CASE_METHOD(crowded_fixture,
 }
 
 TEST_CASE_METHOD(crowded_fixture,
-                 "a holder that dies while its acquire waits gets a lease "
-                 "that comes back at once",
+                 "a holder that dies while its acquire waits ends the "
+                 "acquire with holder_gone, and nothing loads for it",
                  "[acquire]") {
   auto in_use = acquire("beta");
   REQUIRE(in_use);
@@ -232,12 +232,49 @@ TEST_CASE_METHOD(crowded_fixture,
   CHECK(info("alpha").state == "waiting");
   caf::anon_send_exit(holder, caf::exit_reason::kill);
   run();
-  // The grant must not touch the destroyed holder.
+  auto ended = collect<lease>(waiting);
+  REQUIRE_FALSE(ended);
+  CHECK(ended.error.code == errc::holder_gone);
+  CHECK_THAT(ended.error.message, Catch::Contains("'alpha'"));
+  CHECK(info("alpha").state == "absent");
   REQUIRE(release(*in_use.value));
-  auto granted = collect<lease>(waiting);
-  REQUIRE(granted);
-  CHECK(info("alpha").refs == 0);
-  CHECK_FALSE(release(*granted.value));
+  CHECK(info("alpha").state == "absent");
+  CHECK(backend->loads("sim://alpha?bytes=1000") == 0);
+  CHECK(test::scraped(*metrics, "cmm_leases_outstanding") == 0);
+}
+
+TEST_CASE_METHOD(crowded_fixture,
+                 "an actor that holds a lease and calls an acquire for "
+                 "another holder stays watched after that acquire ends",
+                 "[acquire]") {
+  // CAF's demonitor ends every monitor on an actor at once: ending the
+  // watch on the caller must not end the one on the lease holder.
+  auto other = sys.spawn<idle_actor>();
+  auto sup_handle = sup;
+  auto both = sys.spawn([sup_handle, other](caf::event_based_actor* self) {
+    return caf::behavior{[=](caf::ok_atom) {
+      self->request(sup_handle, caf::infinite, acquire_atom_v,
+                    model_spec::by_id("alpha"), other,
+                    caf::timespan{std::chrono::seconds{1}})
+          .then([](const lease&) {}, [](const caf::error&) {});
+    }};
+  });
+  run();
+  auto held = acquire(model_spec::by_id("beta"), both);
+  REQUIRE(held);
+  caf::anon_send(both, caf::ok_atom_v);
+  run();
+  CHECK(info("alpha").state == "waiting");
+  // The caller's deadline ends its acquire.
+  advance(std::chrono::seconds{1});
+  CHECK(info("alpha").state == "absent");
+  CHECK(info("beta").refs == 1);
+  caf::anon_send_exit(both, caf::exit_reason::kill);
+  run();
+  CHECK(info("beta").refs == 0);
+  CHECK(test::scraped(*metrics, "cmm_leases_outstanding") == 0);
+  caf::anon_send_exit(other, caf::exit_reason::user_shutdown);
+  run();
 }
 
 TEST_CASE_METHOD(crowded_fixture,

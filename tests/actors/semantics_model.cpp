@@ -341,7 +341,19 @@ void semantics_model::holder_down(holder_id holder) {
 }
 
 void semantics_model::on_holder_down(holder_id holder) {
-  // Its leases come back in the order they were granted.
+  // Acquires naming it end first (every caller here names a holder), in
+  // entry order, then its leases come back in the order they were granted.
+  for (auto& [name, e] : entries_) {
+    auto named = std::stable_partition(
+        e.waiting.begin(), e.waiting.end(),
+        [&](const waiter& w) { return w.holder != holder; });
+    if (named == e.waiting.end())
+      continue;
+    for (auto w = named; w != e.waiting.end(); ++w)
+      answer(w->req, error(errc::holder_gone));
+    e.waiting.erase(named, e.waiting.end());
+    forget_if_unwanted(e);
+  }
   std::vector<lease_record> returned;
   for (auto i = leases_.begin(); i != leases_.end();) {
     if (i->second.holder == holder) {

@@ -151,7 +151,8 @@ public:
 
   // -- the world around the supervisor ----------------------------------------
 
-  /// A holder died: its leases come back.
+  /// A holder died: acquires naming it get `holder_gone`, its leases come
+  /// back.
   void holder_down(holder_id holder);
 
   /// The caller of a waiting acquire died: the acquire is dropped.

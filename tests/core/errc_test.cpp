@@ -18,9 +18,9 @@ TEST_CASE("errc_from_code takes every defined code and nothing else",
     CHECK(static_cast<int>(*x) == code);
     CHECK(std::string{to_string(*x)} != "unknown_error");
   }
-  CHECK(defined == static_cast<int>(errc::load_timeout));
+  CHECK(defined == static_cast<int>(errc::holder_gone));
   CHECK_FALSE(errc_from_code(0));
-  CHECK(errc_from_code(static_cast<uint8_t>(errc::load_timeout)) ==
-        errc::load_timeout);
-  CHECK(std::string{to_string(errc::load_timeout)} == "load_timeout");
+  CHECK(errc_from_code(static_cast<uint8_t>(errc::holder_gone)) ==
+        errc::holder_gone);
+  CHECK(std::string{to_string(errc::holder_gone)} == "holder_gone");
 }

@@ -47,6 +47,7 @@ TEST_CASE("classify maps every errc to a failure kind", "[failure_record]") {
       {errc::accounting_error, failure_kind::other},
       // Backs off as a transient failure, as out of memory does.
       {errc::load_timeout, failure_kind::other},
+      {errc::holder_gone, failure_kind::other},
   }));
   CAPTURE(to_string(c.code));
   CHECK(classify(c.code) == c.kind);

@@ -331,6 +331,7 @@ TEST_CASE("errors map to HTTP statuses", "[v2][http]") {
   auto c = GENERATE(values<row>({
       {errc::bad_input, 400},
       {errc::not_permitted, 403},
+      {errc::holder_gone, 409},
       {errc::unknown_model, 404},
       {errc::shutting_down, 503},
       {errc::insufficient_memory, 503},
