@@ -93,6 +93,14 @@ struct model_actor_state {
   /// `inference_failed`.
   caf::expected<std::vector<tensor>> forward(const std::vector<tensor>& inputs);
 
+  /// One request on checked inputs, in a forward of its own: timed and
+  /// counted, and a run's lease given back. A request that waited for a
+  /// batch was checked when it arrived, and the model stays until every
+  /// waiting request has run (moves and frees run them first).
+  caf::expected<std::vector<tensor>>
+  run_alone(const std::vector<tensor>& inputs, uint64_t lease_id,
+            const lease_token& token);
+
   /// An inference request, plain (`lease_id` 0) or a run's: served now, or
   /// queued for a batch when the model batches and the request can join
   /// one.

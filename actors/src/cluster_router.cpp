@@ -332,6 +332,17 @@ cluster_router_state::route(const std::string& id, Send send) {
 
 namespace {
 
+/// A request naming its model by path stays on this node (and the
+/// supervisor refuses paths from remote callers): the local supervisor
+/// answers the original sender.
+template <class T, class... Ts>
+caf::typed_response_promise<T>
+to_local(router_pointer self, const supervisor_actor& local, Ts&&... xs) {
+  auto rp = self->make_response_promise<T>();
+  rp.delegate(local, std::forward<Ts>(xs)...);
+  return rp;
+}
+
 cluster_router_actor::behavior_type
 cluster_router_impl(router_pointer self, supervisor_actor local,
                     manager_config cfg, cluster_config cluster) {
@@ -343,13 +354,9 @@ cluster_router_impl(router_pointer self, supervisor_actor local,
   return {
       [=](acquire_atom, const model_spec& spec, const caf::actor& holder,
           caf::timespan wait) -> caf::typed_response_promise<lease> {
-        if (spec.id.empty()) {
-          // Paths stay local (and the supervisor refuses them from remote
-          // callers); the original sender travels along.
-          auto rp = self->make_response_promise<lease>();
-          rp.delegate(local, acquire_atom_v, spec, holder, wait);
-          return rp;
-        }
+        if (spec.id.empty())
+          return to_local<lease>(self, local, acquire_atom_v, spec, holder,
+                                 wait);
         auto who = holder ? holder
                           : caf::actor_cast<caf::actor>(self->current_sender());
         // The node that grants learns the caller's deadline; locating the
@@ -365,11 +372,9 @@ cluster_router_impl(router_pointer self, supervisor_actor local,
       [=](run_atom, const model_spec& spec, caf::timespan wait,
           std::vector<tensor>& inputs)
           -> caf::typed_response_promise<std::vector<tensor>> {
-        if (spec.id.empty()) {
-          auto rp = self->make_response_promise<std::vector<tensor>>();
-          rp.delegate(local, run_atom_v, spec, wait, std::move(inputs));
-          return rp;
-        }
+        if (spec.id.empty())
+          return to_local<std::vector<tensor>>(self, local, run_atom_v, spec,
+                                               wait, std::move(inputs));
         // The inference itself gets the cluster's request timeout.
         auto deadline = self->clock().now() + wait;
         return self->state.template route<std::vector<tensor>>(
@@ -381,11 +386,8 @@ cluster_router_impl(router_pointer self, supervisor_actor local,
       },
       [=](preload_atom,
           const model_spec& spec) -> caf::typed_response_promise<model_info> {
-        if (spec.id.empty()) {
-          auto rp = self->make_response_promise<model_info>();
-          rp.delegate(local, preload_atom_v, spec);
-          return rp;
-        }
+        if (spec.id.empty())
+          return to_local<model_info>(self, local, preload_atom_v, spec);
         return self->state.template route<model_info>(
             spec.id, [=](const supervisor_actor& sup) {
               return self->request(sup, timeout, preload_atom_v, spec);

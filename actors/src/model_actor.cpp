@@ -238,18 +238,28 @@ void model_actor_state::give_back(uint64_t lease_id, const lease_token& token) {
     self->send(sup, done_atom_v, lease_id, token);
 }
 
+caf::expected<std::vector<tensor>>
+model_actor_state::run_alone(const std::vector<tensor>& inputs,
+                             uint64_t lease_id, const lease_token& token) {
+  auto start = std::chrono::steady_clock::now();
+  auto out = forward(inputs);
+  record(static_cast<bool>(out), std::chrono::steady_clock::now() - start);
+  give_back(lease_id, token);
+  return out;
+}
+
 caf::result<std::vector<tensor>>
 model_actor_state::accept(std::vector<tensor> inputs, uint64_t lease_id,
                           const lease_token& token) {
-  auto refused = refusal(inputs);
-  std::optional<int64_t> rows;
-  if (!refused && setup.batch.enabled())
-    rows = batch_rows(inputs);
-  if (!rows) {
-    auto start = std::chrono::steady_clock::now();
-    auto out = refused ? make_error(*refused) : forward(inputs);
-    record(static_cast<bool>(out), std::chrono::steady_clock::now() - start);
+  auto start = std::chrono::steady_clock::now();
+  if (auto refused = refusal(inputs)) {
+    record(false, std::chrono::steady_clock::now() - start);
     give_back(lease_id, token);
+    return make_error(*refused);
+  }
+  auto rows = setup.batch.enabled() ? batch_rows(inputs) : std::nullopt;
+  if (!rows) {
+    auto out = run_alone(inputs, lease_id, token);
     if (!out)
       return std::move(out.error());
     return std::move(*out);
@@ -296,8 +306,6 @@ void model_actor_state::run_due(bool all) {
 }
 
 bool model_actor_state::run_together(std::vector<pending_inference>& batch) {
-  if (!model)
-    return false;
   auto start = std::chrono::steady_clock::now();
   std::vector<const std::vector<tensor>*> inputs;
   std::vector<int64_t> sizes;
@@ -334,16 +342,11 @@ bool model_actor_state::run_together(std::vector<pending_inference>& batch) {
 
 void model_actor_state::run_one_by_one(std::vector<pending_inference>& batch) {
   for (auto& p : batch) {
-    auto start = std::chrono::steady_clock::now();
-    // Checked when it arrived, against a model that stays until the
-    // requests waiting for it have run.
-    auto out = forward(p.inputs);
-    record(static_cast<bool>(out), std::chrono::steady_clock::now() - start);
+    auto out = run_alone(p.inputs, p.lease_id, p.token);
     if (out)
       p.answer.deliver(std::move(*out));
     else
       p.answer.deliver(std::move(out.error()));
-    give_back(p.lease_id, p.token);
   }
 }
 

@@ -543,34 +543,26 @@ void supervisor_state::on_actor_down(const caf::down_msg& msg) {
 
 void supervisor_state::drop_waiters_of(const caf::actor_addr& gone) {
   for (auto& [name, slot] : slots) {
-    if (std::none_of(slot.waiting.begin(), slot.waiting.end(),
-                     [&](const waiting_request& w) {
-                       return w.watched &&
-                              (w.caller == gone || w.holder == gone);
-                     }))
+    auto& waiting = slot.waiting;
+    auto ended = std::stable_partition(
+        waiting.begin(), waiting.end(), [&](const waiting_request& w) {
+          return !w.watched || (w.caller != gone && w.holder != gone);
+        });
+    if (ended == waiting.end())
       continue;
-    std::vector<waiting_request> kept;
-    size_t callers_gone = 0;
-    size_t holders_gone = 0;
-    for (auto& w : slot.waiting) {
-      if (w.watched && w.caller == gone) {
-        // Nobody is left to answer.
-        unwatch_waiter(w);
-        ++callers_gone;
-      } else if (w.watched && w.holder == gone) {
-        answer_error(w, {errc::holder_gone,
-                         "the holder this acquire of '" + name +
-                             "' named stopped before the grant: nothing "
-                             "was granted"});
-        ++holders_gone;
-      } else {
-        kept.push_back(std::move(w));
-      }
+    for (auto w = ended; w != waiting.end(); ++w) {
+      if (w->caller == gone)
+        unwatch_waiter(*w); // Nobody is left to answer.
+      else
+        answer_error(*w, {errc::holder_gone,
+                          "the holder this acquire of '" + name +
+                              "' named stopped before the grant: nothing "
+                              "was granted"});
     }
-    slot.waiting = std::move(kept);
-    supervisor_log()->info("{} acquire(s) of '{}' lost their caller and {} "
-                           "their holder before the grant",
-                           callers_gone, name, holders_gone);
+    supervisor_log()->info("{} acquire(s) of '{}' lost their caller or "
+                           "holder before the grant",
+                           waiting.end() - ended, name);
+    waiting.erase(ended, waiting.end());
     forget_if_unwanted(slot);
   }
 }

@@ -64,9 +64,7 @@ TEST_CASE_METHOD(test::remote_fixture,
                  "a release with a wrong token or from a foreign client is "
                  "not permitted and the holder keeps its lease",
                  "[remote][hostile]") {
-  test::child_process holder{{CMM_REMOTE_CLIENT,
-                              "--client.port=" + std::to_string(node->port()),
-                              "--client.model=echo32", "--client.hold"}};
+  test::child_process holder{client_command("echo32", "--client.hold")};
   auto line = holder.wait_for_line("holding", 15s);
   INFO(holder.out());
   REQUIRE(line);

@@ -47,4 +47,11 @@ void check_node_serves(remote_fixture& f) {
   CHECK(other.release_model(held) == 0);
 }
 
+std::vector<std::string>
+remote_fixture::client_command(const std::string& model,
+                               const std::string& mode) const {
+  return {CMM_REMOTE_CLIENT, "--client.port=" + std::to_string(node->port()),
+          "--client.model=" + model, mode};
+}
+
 } // namespace cmm::test

@@ -8,6 +8,8 @@
 // TorchScript model generated into the temp directory.
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "../temp_directory.hpp"
 #include "cmm/actor_types.hpp"
@@ -22,6 +24,12 @@ node_options remote_catalog(const std::string& tiny_path);
 
 struct remote_fixture {
   remote_fixture();
+
+  /// The command line of a cmm-remote-client process on `model` at this
+  /// node's client endpoint, doing what `mode` says (`--client.hold`,
+  /// `--client.run`).
+  std::vector<std::string> client_command(const std::string& model,
+                                          const std::string& mode) const;
 
   temp_directory dir;
   model_blueprint blueprint;

@@ -74,9 +74,7 @@ struct holder_fixture : test::remote_fixture {
   }
 
   blocking_client observer{client.sys(), endpoint, 10s};
-  test::child_process holder{{CMM_REMOTE_CLIENT,
-                              "--client.port=" + std::to_string(node->port()),
-                              "--client.model=echo32", "--client.hold"}};
+  test::child_process holder{client_command("echo32", "--client.hold")};
 };
 
 } // namespace
@@ -149,9 +147,7 @@ TEST_CASE_METHOD(test::remote_fixture,
   blocking_client observer{client.sys(), endpoint, 10s};
   { auto loaded = observer.acquire(model_spec::by_id("slowrun")); }
   REQUIRE(wait_for_refs(observer, "slowrun", 0, 5s));
-  test::child_process runner{{CMM_REMOTE_CLIENT,
-                              "--client.port=" + std::to_string(node->port()),
-                              "--client.model=slowrun", "--client.run"}};
+  test::child_process runner{client_command("slowrun", "--client.run")};
   auto line = runner.wait_for_line("running", 15s);
   INFO(runner.out());
   REQUIRE(line);
